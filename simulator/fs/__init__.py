@@ -1,0 +1,1 @@
+"""The layered filesystem: layers of changes, merged views, and a working FS for RUN/COPY."""
