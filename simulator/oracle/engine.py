@@ -32,6 +32,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _HEX64 = re.compile(r"\b(sha256:)?[0-9a-f]{64}\b")
 _WARNING = re.compile(r"^\s*\[warn(ing)?\]", re.IGNORECASE)
 _CONTEXT = re.compile(r"^Sending build context to Docker daemon\s+(\S+)")
+_STEP_ID = re.compile(r"^ ---> ([0-9a-f]{12})$", re.MULTILINE)
 _SYNTAX = re.compile(r"^#\s*syntax\s*=", re.IGNORECASE)
 
 
@@ -125,6 +126,7 @@ class BuildOutcome:
     context_size: str | None
     client_exit_code: int
     output: str  # raw stdout + stderr, for debugging
+    intermediate_ids: tuple[str, ...] = ()  # legacy step images, to clean up
 
 
 class Engine:
@@ -161,7 +163,12 @@ class Engine:
         return self._docker(["image", "inspect", "--format", "{{.Id}}", ref], timeout=30).returncode == 0
 
     def remove_image(self, ref: str) -> None:
-        self._docker(["image", "rm", "--no-prune", ref], timeout=60)
+        """Remove a tag this driver made, or an untagged step image id (never a tagged
+        image by id: a legacy ` ---> id` line may name the base image)."""
+        if re.fullmatch(r"[0-9a-f]{12,64}", ref):
+            res = self._docker(["image", "inspect", "--format", "{{len .RepoTags}}", ref], timeout=30)
+            if res.returncode != 0 or res.stdout.strip() != "0":
+                return
         self._docker(["image", "rm", ref], timeout=60)
 
     # --- build -----------------------------------------------------------------------
@@ -177,9 +184,11 @@ class Engine:
         df_path = Path(context_dir) / (dockerfile or "Dockerfile")
         if check_safety:
             self.check_safe(df_path, build_args or {}, build_env or {})
-        args = ["build", "--network", "none", "-t", tag]
+        args = ["build", "--network", "none", "--no-cache", "-t", tag]
         if builder == "buildkit":
             args += ["--progress", "plain"]
+        else:
+            args += ["--force-rm"]
         if dockerfile:
             args += ["-f", str(df_path)]
         for name, value in (build_args or {}).items():
@@ -197,8 +206,9 @@ class Engine:
         m = None
         if builder == "legacy":
             m = next(filter(None, (_CONTEXT.match(_ANSI.sub("", ln)) for ln in res.stdout.splitlines())), None)
+        steps = tuple(dict.fromkeys(_STEP_ID.findall(res.stdout))) if builder == "legacy" else ()
         return BuildOutcome(ok, error, tuple(extract_warnings(output)),
-                            m.group(1) if m else None, res.returncode, output)
+                            m.group(1) if m else None, res.returncode, output, steps)
 
     def check_safe(self, dockerfile: Path, build_args: dict, build_env: dict) -> None:
         """Raise UnsafeBuild if the Dockerfile could make the engine reach the network."""

@@ -1,0 +1,243 @@
+"""The recorder: build every corpus case for real and write its expected files.
+
+`python -m simulator.oracle record [CASE...]` — for each case (parse_only ones skipped):
+copy the context to a temp dir with normalised metadata, build the parent case first if
+any, build with each builder, run the case's runs, write
+`corpus/NAME/expected/ENGINEKEY-BUILDER.json`, and remove every image it made.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import attrs
+
+from simulator.oracle import baseimage
+from simulator.oracle.engine import BUILDERS, Engine, NoEngine, RunSpec, UnsafeBuild
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO / "corpus"
+#: mtime given to every file and folder of a copied context (2024-01-01T00:00:00Z), so
+#: legacy `COPY file:<hash>` history strings and `.Size` never depend on the checkout.
+CONTEXT_MTIME = baseimage.EPOCH
+EXCLUDED = ("case.json", "expected")
+CASE_KEYS = {"description", "dockerfile", "build_args", "build_env", "target", "parent",
+             "parent_tag", "runs", "parse_only", "builders"}
+
+
+class CaseError(Exception):
+    pass
+
+
+@attrs.frozen
+class Case:
+    name: str
+    path: Path
+    spec: dict = attrs.field(eq=False)
+
+    @property
+    def dockerfile(self) -> str | None:
+        return self.spec.get("dockerfile")
+
+    @property
+    def build_args(self) -> dict:
+        return dict(self.spec.get("build_args") or {})
+
+    @property
+    def build_env(self) -> dict:
+        return dict(self.spec.get("build_env") or {})
+
+    @property
+    def target(self) -> str | None:
+        return self.spec.get("target")
+
+    @property
+    def parse_only(self) -> bool:
+        return bool(self.spec.get("parse_only"))
+
+    @property
+    def builders(self) -> tuple[str, ...]:
+        return tuple(self.spec.get("builders") or BUILDERS)
+
+    @property
+    def runs(self) -> list[RunSpec]:
+        return [RunSpec.from_json(r) for r in self.spec.get("runs") or []]
+
+    def build_kwargs(self) -> dict:
+        """Keyword arguments shared by Engine.build and simulator.api.build_json."""
+        return {"dockerfile": self.dockerfile, "build_args": self.build_args or None,
+                "build_env": self.build_env or None, "target": self.target}
+
+    def expected_path(self, engine_key: str, builder: str) -> Path:
+        return self.path / "expected" / f"{engine_key}-{builder}.json"
+
+    def load_expected(self, engine_key: str, builder: str) -> dict | None:
+        p = self.expected_path(engine_key, builder)
+        return json.loads(p.read_text()) if p.exists() else None
+
+
+def load_case(path: Path) -> Case:
+    path = Path(path)
+    spec_file = path / "case.json"
+    spec = json.loads(spec_file.read_text()) if spec_file.exists() else {}
+    if not isinstance(spec, dict):
+        raise CaseError(f"{spec_file}: not a JSON object")
+    for b in spec.get("builders") or ():
+        if b not in BUILDERS:
+            raise CaseError(f"{spec_file}: unknown builder {b!r}")
+    return Case(path.name, path, spec)
+
+
+def all_cases(corpus: Path = CORPUS) -> list[Case]:
+    return [load_case(p) for p in sorted(corpus.iterdir())
+            if p.is_dir() and ((p / "case.json").exists() or (p / "Dockerfile").exists())]
+
+
+def find_case(name: str, corpus: Path = CORPUS) -> Case:
+    p = Path(name)
+    if not p.is_dir():
+        p = corpus / name
+    if not p.is_dir():
+        raise CaseError(f"no such case: {name}")
+    return load_case(p)
+
+
+@contextmanager
+def context_copy(case: Case) -> Iterator[Path]:
+    """The case folder minus case.json and expected/, in a temp dir, with git-like modes
+    (0755 dirs, 0644 or 0755 files) and every mtime set to CONTEXT_MTIME."""
+    with tempfile.TemporaryDirectory(prefix="oracle-ctx-") as tmp:
+        dest = Path(tmp) / "context"
+        shutil.copytree(case.path, dest, symlinks=True,
+                        ignore=lambda d, names: [n for n in names
+                                                 if Path(d) == case.path and n in EXCLUDED])
+        for root, dirs, files in os.walk(dest, topdown=False):
+            for n in files:
+                f = Path(root) / n
+                if f.is_symlink():
+                    os.utime(f, (CONTEXT_MTIME, CONTEXT_MTIME), follow_symlinks=False)
+                    continue
+                f.chmod(0o755 if os.stat(f).st_mode & 0o100 else 0o644)
+                os.utime(f, (CONTEXT_MTIME, CONTEXT_MTIME))
+            for n in dirs:
+                d = Path(root) / n
+                if not d.is_symlink():
+                    d.chmod(0o755)
+                    os.utime(d, (CONTEXT_MTIME, CONTEXT_MTIME))
+        dest.chmod(0o755)
+        os.utime(dest, (CONTEXT_MTIME, CONTEXT_MTIME))
+        yield dest
+
+
+def _tag(case: Case, builder: str) -> str:
+    return "oracle-rec-" + re.sub(r"[^a-z0-9_.-]", "-", case.name.lower()) + ":" + builder
+
+
+def base_layer_ids() -> set[str]:
+    """diff_ids of every dsim base image layer (recorded as null in layer_files)."""
+    import hashlib
+    ids = set()
+    for spec in baseimage.image_specs():
+        for files in spec.layers:
+            ids.add("sha256:" + hashlib.sha256(baseimage.layer_tar(files)).hexdigest())
+    return ids
+
+
+def record_case(engine: Engine, case: Case, builder: str, base_ids: set[str],
+                corpus: Path = CORPUS) -> dict:
+    """Build (parent first) and run one case with one builder; return the expected dict."""
+    made: list[str] = []
+    try:
+        parent_tag = None
+        if case.spec.get("parent"):
+            parent = find_case(case.spec["parent"], corpus)
+            parent_tag = case.spec.get("parent_tag")
+            if not parent_tag:
+                raise CaseError(f"{case.name}: 'parent' needs a 'parent_tag'")
+            with context_copy(parent) as ctx:
+                out = engine.build(ctx, parent_tag, builder=builder, **parent.build_kwargs())
+            made.append(parent_tag)
+            made.extend(out.intermediate_ids)
+            if not out.ok:
+                raise CaseError(f"{case.name}: parent {parent.name} failed to build: {out.error}")
+        tag = _tag(case, builder)
+        with context_copy(case) as ctx:
+            out = engine.build(ctx, tag, builder=builder, **case.build_kwargs())
+        made.append(tag)
+        made.extend(out.intermediate_ids)
+        build: dict = {"ok": out.ok, "error": out.error}
+        runs: list[dict] = []
+        if out.ok:
+            build.update(engine.facts(tag, skip_layers=base_ids))
+            runs = [engine.run(tag, spec) for spec in case.runs]
+        else:
+            build.update({"config": None, "layers": None, "size": None, "history": None,
+                          "layer_files": None})
+        build["warnings"] = list(out.warnings)
+        build["context_size"] = out.context_size
+        build["client_exit_code"] = out.client_exit_code
+        return {"engine": engine.version, "builder": builder, "build": build, "runs": runs}
+    finally:
+        tags = [r for r in made if ":" in r]
+        ids = [r for r in made if ":" not in r]
+        for ref in tags + ids[::-1]:
+            engine.remove_image(ref)
+
+
+def write_expected(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+
+
+def main(argv: list[str]) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m simulator.oracle record")
+    ap.add_argument("cases", nargs="*", help="case names or folders (default: all)")
+    ap.add_argument("--builder", choices=BUILDERS, action="append",
+                    help="only this builder (repeatable)")
+    opts = ap.parse_args(argv)
+    try:
+        engine = Engine.detect()
+    except NoEngine as exc:
+        print(f"record: {exc}; a real engine is needed to record", file=sys.stderr)
+        return 2
+    try:
+        baseimage.load_all(baseimage.write_all())
+        cases = [find_case(n) for n in opts.cases] if opts.cases else all_cases()
+    except (CaseError, baseimage.BaseImageError, json.JSONDecodeError) as exc:
+        print(f"record: {exc}", file=sys.stderr)
+        return 2
+    base_ids = base_layer_ids()
+    failures = 0
+    for case in cases:
+        if case.parse_only:
+            print(f"{case.name}: parse_only, skipped")
+            continue
+        for builder in case.builders:
+            if opts.builder and builder not in opts.builder:
+                continue
+            try:
+                data = record_case(engine, case, builder, base_ids)
+            except UnsafeBuild as exc:
+                failures += 1
+                print(f"{case.name} [{builder}]: NOT BUILT: {exc}")
+                continue
+            except (CaseError, RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
+                failures += 1
+                print(f"{case.name} [{builder}]: ERROR: {exc}")
+                continue
+            write_expected(case.expected_path(engine.key, builder), data)
+            b = data["build"]
+            status = "ok" if b["ok"] else f"build fails: {b['error']}"
+            print(f"{case.name} [{builder}]: {status}; {len(data['runs'])} run(s)")
+    return 1 if failures else 0
