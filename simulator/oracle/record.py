@@ -152,12 +152,42 @@ def base_layer_ids() -> set[str]:
     return ids
 
 
+def record_context(engine: Engine, context: Path, tag: str, builder: str, build_kwargs: dict,
+                   runs: list[RunSpec], base_ids: set[str]) -> dict:
+    """Build one context for real, collect its facts and run its runs; the image is
+    removed afterwards.  Returns the expected-file dict."""
+    made: list[str] = []
+    try:
+        out = engine.build(context, tag, builder=builder, **build_kwargs)
+        made = [tag, *out.intermediate_ids]
+        build: dict = {"ok": out.ok, "error": out.error}
+        results: list[dict] = []
+        if out.ok:
+            build.update(engine.facts(tag, skip_layers=base_ids))
+            results = [engine.run(tag, spec) for spec in runs]
+        else:
+            build.update({"config": None, "layers": None, "size": None, "history": None,
+                          "layer_files": None})
+        build["warnings"] = list(out.warnings)
+        build["context_size"] = out.context_size
+        build["client_exit_code"] = out.client_exit_code
+        return {"engine": engine.version, "builder": builder, "build": build, "runs": results}
+    finally:
+        _cleanup(engine, made)
+
+
+def _cleanup(engine: Engine, made: list[str]) -> None:
+    tags = [r for r in made if ":" in r]
+    ids = [r for r in made if ":" not in r]
+    for ref in tags + ids[::-1]:
+        engine.remove_image(ref)
+
+
 def record_case(engine: Engine, case: Case, builder: str, base_ids: set[str],
                 corpus: Path = CORPUS) -> dict:
     """Build (parent first) and run one case with one builder; return the expected dict."""
     made: list[str] = []
     try:
-        parent_tag = None
         if case.spec.get("parent"):
             parent = find_case(case.spec["parent"], corpus)
             parent_tag = case.spec.get("parent_tag")
@@ -165,32 +195,14 @@ def record_case(engine: Engine, case: Case, builder: str, base_ids: set[str],
                 raise CaseError(f"{case.name}: 'parent' needs a 'parent_tag'")
             with context_copy(parent) as ctx:
                 out = engine.build(ctx, parent_tag, builder=builder, **parent.build_kwargs())
-            made.append(parent_tag)
-            made.extend(out.intermediate_ids)
+            made = [parent_tag, *out.intermediate_ids]
             if not out.ok:
                 raise CaseError(f"{case.name}: parent {parent.name} failed to build: {out.error}")
-        tag = _tag(case, builder)
         with context_copy(case) as ctx:
-            out = engine.build(ctx, tag, builder=builder, **case.build_kwargs())
-        made.append(tag)
-        made.extend(out.intermediate_ids)
-        build: dict = {"ok": out.ok, "error": out.error}
-        runs: list[dict] = []
-        if out.ok:
-            build.update(engine.facts(tag, skip_layers=base_ids))
-            runs = [engine.run(tag, spec) for spec in case.runs]
-        else:
-            build.update({"config": None, "layers": None, "size": None, "history": None,
-                          "layer_files": None})
-        build["warnings"] = list(out.warnings)
-        build["context_size"] = out.context_size
-        build["client_exit_code"] = out.client_exit_code
-        return {"engine": engine.version, "builder": builder, "build": build, "runs": runs}
+            return record_context(engine, ctx, _tag(case, builder), builder, case.build_kwargs(),
+                                  case.runs, base_ids)
     finally:
-        tags = [r for r in made if ":" in r]
-        ids = [r for r in made if ":" not in r]
-        for ref in tags + ids[::-1]:
-            engine.remove_image(ref)
+        _cleanup(engine, made)
 
 
 def write_expected(path: Path, data: dict) -> None:
