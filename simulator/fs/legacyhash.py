@@ -1,0 +1,105 @@
+"""The classic builder's source digests in COPY/ADD history: `file:<hex>`, `dir:<hex>`,
+`multi:<hex>` (moby 20.10 builder/remotecontext: a tarsum-v1 header digest + content)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from .entry import BLOCK, CHAR, DIR, FIFO, FILE, HARDLINK, SYMLINK
+from .gomatch import match
+
+_TYPE_BITS = {FILE: 0o100000, HARDLINK: 0o100000, DIR: 0o040000, SYMLINK: 0o120000,
+              CHAR: 0o020000, BLOCK: 0o060000, FIFO: 0o010000}
+_TYPEFLAG = {FILE: "0", HARDLINK: "0", DIR: "5", SYMLINK: "2", CHAR: "3", BLOCK: "4", FIFO: "6"}
+
+
+def _header_digest(name: str, e, data: bytes | None) -> str:
+    h = hashlib.sha256()
+    tar_name = name + "/" if e.kind == DIR and not name.endswith("/") else name
+    size = len(data) if (e.kind in (FILE, HARDLINK) and data is not None) else 0
+    fields = [
+        ("name", tar_name), ("mode", str((e.mode & 0o7777) | _TYPE_BITS[e.kind])),
+        ("uid", str(e.uid)), ("gid", str(e.gid)), ("size", str(size)),
+        ("typeflag", _TYPEFLAG[e.kind]), ("linkname", e.linkname or "" if e.kind == SYMLINK else ""),
+        ("uname", ""), ("gname", ""), ("devmajor", str(e.devmajor)), ("devminor", str(e.devminor)),
+    ]
+    for k, v in fields:
+        h.update((k + v).encode("utf-8", "surrogateescape"))
+    if data:
+        h.update(data)
+    return h.hexdigest()
+
+
+def path_hash(view, rel: str) -> str:
+    """`lazySource.Hash(rel)`: symlinks resolved inside the root (the last one too); a
+    missing target hashes to its own relative path."""
+    real = view.resolve("/" + rel, follow=True)
+    rel_real = real.lstrip("/") or "."
+    e = view.lstat_entry(real)
+    if e is None:
+        return rel_real
+    data = None
+    if e.kind in (FILE, HARDLINK):
+        data = view.read(real)
+    return _header_digest(rel_real, e, data)
+
+
+def walk_rel(view, start: str):
+    """filepath.Walk from `start` (absolute, already resolved): lexical, no following."""
+    e = view.lstat_entry(start)
+    if e is None:
+        return
+    yield start, e
+    if e.kind == DIR:
+        for name in view.listdir(start):
+            yield from walk_rel(view, start.rstrip("/") + "/" + name)
+
+
+def source_hash(view, rel: str) -> str:
+    """`file:<hex>` for a file (after symlinks), `dir:<hex>` for a directory."""
+    real = view.resolve("/" + rel, follow=True)
+    e = view.lstat_entry(real)
+    if e is not None and e.kind != DIR:
+        return "file:" + path_hash(view, rel)
+    subs = []
+    for p, _ in walk_rel(view, real):
+        if p == "/":
+            continue  # only the context root itself is left out (the walked dir is in)
+        subs.append(path_hash(view, p.lstrip("/")))
+    subs.sort()
+    return "dir:" + hashlib.sha256(",".join(subs).encode()).hexdigest()
+
+
+def wildcard_matches(view, pattern: str) -> list[str]:
+    """Relative paths of the whole source tree matching `pattern` (legacy walk order)."""
+    out = []
+    for p, _ in walk_rel(view, "/"):
+        if p == "/":
+            continue
+        rel = p.lstrip("/")
+        if match(pattern, rel):
+            out.append(rel)
+    return out
+
+
+def combine(hashes: list[str]) -> str:
+    """One source keeps its own digest; several become `multi:<hex>`."""
+    if len(hashes) == 1:
+        return hashes[0]
+    return "multi:" + hashlib.sha256(",".join(hashes).encode()).hexdigest()
+
+
+def history_text(cmd: str, src_hash: str, dest: str, chown: str | None = None) -> str:
+    """The comment after `/bin/sh -c #(nop) ` (note: no space after --chown's value)."""
+    chown_part = f"--chown={chown}" if chown else ""
+    return f"{cmd} {chown_part}{src_hash} in {dest} "
+
+
+def clean_source(orig: str) -> str:
+    """The legacy source path: leading `/` and `./` dropped."""
+    p = orig.lstrip("/") if orig.startswith("/") else orig
+    if p.startswith("./"):
+        p = p[2:]
+    return p
+
+
