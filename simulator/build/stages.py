@@ -1,0 +1,185 @@
+"""Stages: global ARGs, FROM resolution, stage dependencies and reachability, base images."""
+
+from __future__ import annotations
+
+import re
+
+from simulator import instructions as I
+from simulator.errors import BuildError
+from simulator.image import Image, ImageConfig
+
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def platform_args(platform: str | None, frontend) -> dict[str, str]:
+    """BuildKit's automatic platform ARGs (dockerfile2llb/platform.go getPlatformArgs)."""
+    build_os, build_arch, build_var = "linux", "amd64", ""
+    target = platform or "linux/amd64"
+    parts = target.split("/")
+    t_os = parts[0] if parts else "linux"
+    t_arch = parts[1] if len(parts) > 1 else "amd64"
+    t_var = parts[2] if len(parts) > 2 else ""
+    if t_arch == "arm64" and not t_var and len(parts) == 2:
+        t_var = ""
+    out = {
+        "BUILDPLATFORM": "linux/amd64", "BUILDOS": build_os, "BUILDARCH": build_arch, "BUILDVARIANT": build_var,
+        "TARGETPLATFORM": "/".join(p for p in (t_os, t_arch, t_var) if p), "TARGETOS": t_os,
+        "TARGETARCH": t_arch, "TARGETVARIANT": t_var,
+    }
+    if tuple(frontend) >= (1, 10):
+        out["BUILDOSVERSION"] = ""
+        out["TARGETOSVERSION"] = ""
+    return out
+
+
+def normalize_ref(ref: str) -> str:
+    """reference.TagNameOnly(ParseNormalizedNamed(ref)) without the docker.io/library prefix."""
+    name = ref
+    for prefix in ("docker.io/library/", "index.docker.io/library/", "docker.io/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    last = name.rsplit("/", 1)[-1]
+    if "@" not in name and ":" not in last:
+        name += ":latest"
+    return name
+
+
+_REF = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*"
+                  r"(?:/[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$")
+
+
+def valid_reference(ref: str) -> bool:
+    return bool(_REF.match(ref))
+
+
+class BaseResolver:
+    """Finds base images: given Images, `--base-image` tarballs, then the catalog."""
+
+    def __init__(self, images: dict, base_images: dict):
+        self.images = {normalize_ref(k): v for k, v in images.items()}
+        self.paths = {normalize_ref(k): v for k, v in base_images.items()}
+        self.warnings: list[str] = []
+        self._cache: dict[str, Image] = {}
+
+    def resolve(self, ref: str) -> Image:
+        if ref == "scratch":
+            return Image(config=ImageConfig(), known=True, ref="scratch")
+        key = normalize_ref(ref)
+        if key in self._cache:
+            return self._cache[key]
+        img = self.images.get(key)
+        if img is None and key in self.paths:
+            img = self._load(key, self.paths[key])
+        if img is None:
+            from simulator.catalog import lookup
+
+            img = lookup(ref) or lookup(key)
+        if img is None:
+            msg = f"base image {ref} is neither given (--base-image) nor in the catalog: its config is unknown"
+            self.warnings.append(msg)
+            img = Image(config=ImageConfig(), known=False, unknown_reason=msg, ref=key)
+        self._cache[key] = img
+        return img
+
+    def _load(self, ref: str, path: str) -> Image:
+        try:
+            from simulator import imagestore
+            loader = getattr(imagestore, "load", None) or getattr(imagestore, "load_image", None)
+        except ImportError:
+            loader = None
+        if loader is None:
+            loader = _read_saved_image
+        try:
+            img = loader(path, ref) if _takes_two(loader) else loader(path)
+        except Exception as e:  # a bad tarball is the user's error
+            raise BuildError(f"failed to load base image {ref} from {path}: {e}") from None
+        if isinstance(img, dict):
+            img = img.get(ref) or next(iter(img.values()))
+        return img
+
+
+def _takes_two(fn) -> bool:
+    import inspect
+
+    try:
+        return len(inspect.signature(fn).parameters) >= 2
+    except (TypeError, ValueError):
+        return False
+
+
+def stage_sources(stage: I.Stage) -> list[str]:
+    """Names/indexes a stage reads from besides its FROM: COPY --from and RUN --mount from=."""
+    out = []
+    for c in stage.commands:
+        if isinstance(c, I.Copy) and c.from_:
+            out.append(c.from_)
+        if isinstance(c, I.Run):
+            for m in c.mounts:
+                for field in m.split(","):
+                    k, _, v = field.partition("=")
+                    if k.lower() == "from" and v:
+                        out.append(v)
+    return out
+
+
+def find_stage(stages, name: str, before: int | None = None):
+    """The stage named `name` (case-insensitive; the last one of that name wins, as
+    BuildKit's statesByName map), or the one at integer index `name`."""
+    if name.isdigit() or (name.startswith("-") and name[1:].isdigit()):
+        i = int(name)
+        if 0 <= i < len(stages):
+            return stages[i]
+        raise BuildError(f"invalid stage index {i}")
+    found = None
+    for s in stages:
+        if before is not None and s.index >= before:
+            break
+        if s.name and s.name == name.lower():
+            found = s
+    return found
+
+
+def reachable(stages, target_index: int, base_names: dict[int, str]) -> set[int]:
+    """Stages the target depends on through FROM <stage>, COPY --from and RUN --mount=from."""
+    seen: set[int] = set()
+    todo = [target_index]
+    while todo:
+        i = todo.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        st = stages[i]
+        base = find_stage(stages, base_names[i], before=i)
+        if base is not None:
+            todo.append(base.index)
+        for src in stage_sources(st):
+            try:
+                dep = find_stage(stages, src)
+            except BuildError:
+                dep = None
+            if dep is not None:
+                todo.append(dep.index)
+    return seen
+
+
+def _read_saved_image(path: str) -> Image:
+    """Stopgap until simulator.imagestore lands: read a `docker save` tarball's config,
+    history and layers (layers through the fs helper's Layer.from_tar)."""
+    import json
+    import tarfile
+
+    from simulator.fs.layer import Layer
+    from simulator.image import HistoryRow
+
+    with tarfile.open(path) as tf:
+        manifest = json.load(tf.extractfile("manifest.json"))[0]
+        cfg = json.load(tf.extractfile(manifest["Config"]))
+        layers = []
+        diff_ids = (cfg.get("rootfs") or {}).get("diff_ids") or []
+        for i, name in enumerate(manifest.get("Layers") or []):
+            data = tf.extractfile(name).read()
+            layers.append(Layer.from_tar(data, diff_id=diff_ids[i] if i < len(diff_ids) else None))
+    history = tuple(HistoryRow.from_json(h) for h in cfg.get("history") or ())
+    return Image(config=ImageConfig.from_json(cfg.get("config")), history=history, layers=tuple(layers),
+                 os=cfg.get("os") or "linux", architecture=cfg.get("architecture") or "amd64",
+                 variant=cfg.get("variant") or "", known=True, shell_flavour="ash")
