@@ -1,0 +1,401 @@
+"""COPY and ADD: sources from the context (or a stage/image), written into a WorkingFS.
+
+    apply_copy(fs: WorkingFS, source, srcs: list[str], dest: str, *, workdir: str = "/",
+               chown: str | None = None, chmod: str | None = None, is_add: bool = False,
+               link: bool = False, parents: bool = False, excludes=(),
+               builder: str = "buildkit", features=None, from_stage: bool = False,
+               heredocs: dict[str, bytes] | None = None, cmd: str | None = None) -> CopyResult
+
+`source` is a BuildContext, a LayerStack (another stage's or an image's root), or a
+WorkingFS read as it stands. `srcs` and `dest` are already expanded; `heredocs` maps a
+heredoc name used as a source to its (expanded) body. Errors raise CopyError with the
+builder's own message. Rules modelled: engine 20.10 (BuildKit v0.8 FileOp + fsutil copy;
+moby's classic builder), see the notes beside each step.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+import attrs
+
+from .archive import UnpackError, is_archive, unpack
+from .entry import DIR, FILE, HARDLINK, SYMLINK, Entry, norm, parent
+from .gomatch import BadPattern, has_wildcards, match
+from .layer import LayerStack
+from .legacyhash import combine, history_text, source_hash, wildcard_matches
+from .ownership import ChownError, resolve_chown
+from .protocol import UnknownContent
+from .working import WorkingFS
+
+
+class CopyError(Exception):
+    """The instruction fails as the real builder fails; str() is the builder's message."""
+
+
+@attrs.frozen
+class CopyResult:
+    copied: tuple[str, ...] = ()  # destination paths written (top-level targets)
+    legacy_source: str | None = None  # "file:<hex>" / "dir:<hex>" / "multi:<hex>" (classic builder)
+    legacy_history: str | None = None  # "COPY file:<hex> in /dest " (after "/bin/sh -c #(nop) ")
+    unknown_reason: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def _source_view(source) -> WorkingFS:
+    from simulator.context import BuildContext
+    if isinstance(source, BuildContext):
+        return WorkingFS(source.stack())
+    if isinstance(source, LayerStack):
+        return WorkingFS(source)
+    if isinstance(source, WorkingFS):
+        return source
+    if hasattr(source, "layers"):  # an Image whose .layers are our Layers
+        return WorkingFS(LayerStack(tuple(source.layers)))
+    raise TypeError(f"unsupported COPY source {type(source).__name__}")
+
+
+def is_url(src: str) -> bool:
+    return src.startswith("http://") or src.startswith("https://")
+
+
+def parse_chmod(chmod: str) -> int | None:
+    """BuildKit v0.8 takes an octal --chmod; anything else is silently ignored."""
+    try:
+        v = int(chmod, 8)
+    except ValueError:
+        return None
+    if v < 0 or v > 0xFFFFFFFF:
+        return None
+    return v
+
+
+def dest_path(dest: str, workdir: str, builder: str) -> tuple[str, bool]:
+    """(clean absolute destination, whether it names a directory by its trailing slash)."""
+    wd = workdir or "/"
+    if builder == "legacy":
+        slash = dest.endswith("/")
+        full = dest if dest.startswith("/") else posixpath.join("/", wd, dest)
+        return norm(full), slash
+    full = dest if dest.startswith("/") else posixpath.join(wd, dest)
+    slash = dest in (".", "") or dest.endswith("/")
+    return norm(full), slash
+
+
+def apply_copy(fs: WorkingFS, source, srcs: list[str], dest: str, *, workdir: str = "/",
+               chown: str | None = None, chmod: str | None = None, is_add: bool = False,
+               link: bool = False, parents: bool = False, excludes=(), builder: str = "buildkit",
+               features=None, from_stage: bool = False, heredocs: dict[str, bytes] | None = None,
+               cmd: str | None = None) -> CopyResult:
+    cmd = cmd or ("ADD" if is_add else "COPY")
+    op = _Copy(fs, _source_view(source), builder, is_add, cmd, from_stage)
+    try:
+        return op.run(srcs, dest, workdir, chown, chmod, heredocs or {})
+    except (ChownError, UnpackError) as e:
+        raise CopyError(str(e)) from e
+    except UnknownContent as e:
+        raise CopyError(f"{cmd}: {e}") from e
+
+
+class _Copy:
+    def __init__(self, fs: WorkingFS, view: WorkingFS, builder: str, is_add: bool, cmd: str,
+                 from_stage: bool):
+        self.fs = fs
+        self.view = view
+        self.legacy = builder == "legacy"
+        self.is_add = is_add
+        self.cmd = cmd
+        self.from_stage = from_stage
+        self.owner: tuple[int, int] | None = None  # None: keep the source's owner
+        self.dir_owner = (0, 0)  # owner of directories the copy creates
+        self.mode: int | None = None
+        self.unknown: str | None = None
+        self.copied: list[str] = []
+
+    # -- the instruction ----------------------------------------------------------------
+    def run(self, srcs, dest, workdir, chown, chmod, heredocs) -> CopyResult:
+        if chmod and self.legacy:
+            raise CopyError("the --chmod option requires BuildKit. Refer to "
+                            "https://docs.docker.com/go/buildkit/ to learn how to build images "
+                            "with BuildKit enabled")
+        if chmod:
+            self.mode = parse_chmod(chmod)
+        if chown:
+            self.owner = resolve_chown(self.fs, chown, "legacy" if self.legacy else "buildkit")
+            self.dir_owner = self.owner
+        elif self.legacy and not self.from_stage:
+            self.owner = (0, 0)
+        dpath, dslash = dest_path(dest, workdir, "legacy" if self.legacy else "buildkit")
+        if self.legacy:
+            return self._legacy(srcs, dest, dpath, dslash, chown, heredocs)
+        return self._buildkit(srcs, dpath, dslash, heredocs)
+
+    # BuildKit v0.8: each source is its own copy action, in order.
+    def _buildkit(self, srcs, dpath, dslash, heredocs) -> CopyResult:
+        for src in srcs:
+            if is_url(src):
+                if not self.is_add:
+                    raise CopyError("source can't be a URL for COPY")
+                self._url(src, dpath, dslash)
+                continue
+            if src in heredocs:
+                self._put_file(src, Entry(FILE, 0o644, 0, 0, data=heredocs[src]), dpath, dslash)
+                continue
+            spath = _clean_src(src)
+            if has_wildcards(spath):
+                for m in self._bk_wildcards(spath):
+                    self._one(m, dpath, dslash)
+                continue
+            real = self.view.resolve(spath)
+            if self.view.lstat_entry(real) is None:
+                raise CopyError(f'failed to compute cache key: "{spath}" not found: not found')
+            self._one(spath, dpath, dslash)
+        return CopyResult(tuple(self.copied), unknown_reason=self.unknown)
+
+    def _bk_wildcards(self, spath: str) -> list[str]:
+        """fsutil ResolveWildcards: the components up to the first wildcard are a base
+        dir (symlinks followed); the rest is matched against paths below it; a matching
+        dir is not descended."""
+        parts = spath.strip("/").split("/")
+        idx = next(i for i, p in enumerate(parts) if has_wildcards(p))
+        base = "/" + "/".join(parts[:idx])
+        pattern = "/".join(parts[idx:])
+        base_real = self.view.resolve(base)
+        be = self.view.lstat_entry(base_real)
+        if be is None or be.kind != DIR:
+            return []
+        out = []
+
+        def walk(d: str, rel: str) -> None:
+            for name in self.view.listdir(d):
+                crel = f"{rel}/{name}" if rel else name
+                child = d.rstrip("/") + "/" + name
+                try:
+                    ok = match(pattern, crel)
+                except BadPattern:
+                    raise CopyError(f"syntax error in pattern: {pattern}")
+                e = self.view.lstat_entry(child)
+                if ok:
+                    out.append(norm(base + "/" + crel))
+                    continue
+                if e is not None and e.kind == DIR:
+                    walk(child, crel)
+
+        walk(base_real, "")
+        return out
+
+    # The classic builder: collect all sources first (with their digests), then copy.
+    def _legacy(self, srcs, dest, dpath, dslash, chown, heredocs) -> CopyResult:
+        infos: list[tuple[str, str]] = []  # (source path or url, digest)
+        for src in srcs:
+            if is_url(src):
+                if not self.is_add:
+                    raise CopyError(f"{self.cmd} failed: source can't be a URL for COPY")
+                infos.append((src, "url"))
+                continue
+            orig = src.lstrip("/") if src.startswith("/") else src
+            if orig.startswith("./"):
+                orig = orig[2:]
+            if has_wildcards(orig):
+                try:
+                    matches = wildcard_matches(self.view, orig)
+                except BadPattern:
+                    matches = []
+                for m in matches:
+                    infos.append((m, source_hash(self.view, m)))
+                continue
+            real = self.view.resolve("/" + orig)
+            if self.view.lstat_entry(real) is None:
+                where = ("file not found in build context or excluded by .dockerignore: "
+                         if not self.from_stage else "")
+                raise CopyError(f"{self.cmd} failed: {where}stat {norm('/' + orig).lstrip('/') or '.'}: "
+                                "file does not exist")
+            infos.append((orig, source_hash(self.view, orig)))
+        if not infos:
+            raise CopyError(f"{self.cmd} failed: no source files were specified")
+        if len(infos) > 1 and not dest.endswith("/"):
+            raise CopyError(f"When using {self.cmd} with more than one source file, "
+                            "the destination must be a directory and end with a /")
+        for src, _ in infos:
+            if is_url(src):
+                self._url(src, dpath, dslash)
+            else:
+                self._one("/" + src, dpath, dslash)
+        digest = combine([d for _, d in infos])
+        return CopyResult(tuple(self.copied), legacy_source=digest,
+                          legacy_history=history_text(self.cmd, digest, dest, chown),
+                          unknown_reason=self.unknown)
+
+    # -- one source -------------------------------------------------------------------
+    def _one(self, spath: str, dpath: str, dslash: bool) -> None:
+        real = self.view.resolve(spath)  # a top-level symlink is followed
+        e = self.view.lstat_entry(real)
+        if e is None:
+            return  # a dangling match: nothing to copy
+        if e.kind == DIR:
+            self._dir(real, dpath)
+            return
+        if e.kind == HARDLINK:
+            e = self.view.entry(real) or e
+        if self.is_add and e.kind == FILE:
+            data = self.view.read(real)
+            if is_archive(data):
+                self._unpack(data, dpath)
+                return
+        self._put_file(posixpath.basename(spath.rstrip("/")) or "/", self._materialise(real, e), dpath, dslash)
+
+    def _materialise(self, real: str, e: Entry) -> Entry:
+        if e.kind == FILE:
+            return Entry(FILE, e.mode, e.uid, e.gid, data=self.view.read(real))
+        return e
+
+    def _own(self, e: Entry) -> Entry:
+        uid, gid = (e.uid, e.gid) if self.owner is None else self.owner
+        mode = e.mode
+        if self.mode is not None and e.kind != SYMLINK:
+            mode = (mode & ~0o777) | (self.mode & 0o777)
+        return attrs.evolve(e, uid=uid, gid=gid, mode=mode)
+
+    def _mkdir_p(self, path: str) -> str:
+        """Create `path` and missing parents as 0755 dirs owned by the --chown user
+        (root without one); symlinks on the way are followed inside the root."""
+        real = self.fs.resolve(path)
+        todo = []
+        p = real
+        while True:
+            e = self.fs.lstat_entry(p)
+            if e is not None:
+                if e.kind != DIR:
+                    raise CopyError(f"mkdir {p}: not a directory")
+                break
+            todo.append(p)
+            p = parent(p)
+        for d in reversed(todo):
+            self.fs.put(d, Entry(DIR, 0o755, self.dir_owner[0], self.dir_owner[1], data=None, size=0))
+        return real
+
+    def _put_file(self, base: str, e: Entry, dpath: str, dslash: bool) -> None:
+        if dslash:
+            target_dir = self._mkdir_p(dpath)
+            target = target_dir.rstrip("/") + "/" + base
+        else:
+            self._mkdir_p(parent(dpath))
+            target = self.fs.resolve(dpath)
+            te = self.fs.lstat_entry(target)
+            if te is not None and te.kind == DIR:
+                target = target.rstrip("/") + "/" + base
+        self._write(target, self._own(e))
+        self.copied.append(target)
+
+    def _write(self, target: str, e: Entry) -> None:
+        te = self.fs.lstat_entry(target)
+        if te is not None and te.kind == DIR:
+            if not self.legacy:
+                raise CopyError(f"cannot replace to directory {target} with file")
+            self.fs.remove(target, recursive=True)
+        elif te is not None and te.kind == SYMLINK and e.kind != DIR:
+            pass  # the link itself is replaced
+        self.fs.put(target, e)
+
+    def _dir(self, src_real: str, dpath: str) -> None:
+        target = self.fs.resolve(dpath)
+        te = self.fs.lstat_entry(target)
+        if te is not None and te.kind != DIR:
+            raise CopyError(f"mkdir {target}: not a directory")
+        if te is None:
+            self._mkdir_p(target)
+        self._children(src_real, target)
+        self.copied.append(target)
+
+    def _children(self, src_dir: str, dst_dir: str) -> None:
+        for name in self.view.listdir(src_dir):
+            s = src_dir.rstrip("/") + "/" + name
+            d = dst_dir.rstrip("/") + "/" + name
+            e = self.view.lstat_entry(s)
+            if e is None:
+                continue
+            if e.kind == DIR:
+                de = self.fs.lstat_entry(d)
+                if de is not None and de.kind != DIR:
+                    if not self.legacy:
+                        raise CopyError(f"cannot copy to non-directory: {d}")
+                    self.fs.remove(d, recursive=True)
+                    de = None
+                owned = self._own(Entry(DIR, e.mode, e.uid, e.gid, data=None, size=0))
+                self.fs.put(d, owned)
+                self._children(s, d)
+                continue
+            if e.kind == HARDLINK:
+                target = self.view.entry(s)
+                e = target if target is not None else e
+            self._write(d, self._own(self._materialise(s, e)))
+
+    # -- ADD specials ---------------------------------------------------------------------
+    def _unpack(self, data: bytes, dpath: str) -> None:
+        """Extract a local archive into the destination directory; members keep their
+        own owners and modes (neither --chown nor --chmod applies to them)."""
+        root = self._mkdir_p(dpath)
+        for rel, e in unpack(data):
+            if not rel:
+                continue
+            target = self._contained_target(root, rel)
+            par = parent(target)
+            if self.fs.lstat_entry(par) is None:
+                saved = self.dir_owner
+                self.dir_owner = (0, 0)
+                self._mkdir_p(par)
+                self.dir_owner = saved
+            if e.kind == HARDLINK:
+                e = attrs.evolve(e, linkname=self._contained_target(root, e.linkname.lstrip("/")))
+            te = self.fs.lstat_entry(target)
+            if te is not None and not (te.kind == DIR and e.kind == DIR):
+                self.fs.remove(target, recursive=True)
+            self.fs.put(target, e)
+        self.copied.append(root)
+
+    def _contained_target(self, root: str, rel: str) -> str:
+        """root/rel with symlinks of the destination resolved inside the virtual root
+        (a member can never land outside it)."""
+        par = self.fs.resolve(root.rstrip("/") + "/" + posixpath.dirname(rel)) if "/" in rel else root
+        return norm(par.rstrip("/") + "/" + posixpath.basename(rel))
+
+    def _url(self, src: str, dpath: str, dslash: bool) -> None:
+        """ADD <url>: the simulator never downloads; the file is there with unknown
+        content (mode 0600, as both builders write downloads)."""
+        from urllib.parse import urlparse
+        base = posixpath.basename(urlparse(src).path) or "__unnamed__"
+        if base in (".", "/"):
+            base = "__unnamed__"
+        if self.legacy and dslash and base == "__unnamed__":
+            raise CopyError(f"cannot determine filename for source {src}")
+        reason = f"ADD {src}: remote content is not fetched (offline simulation)"
+        self.unknown = reason
+        self._put_file(base, Entry(FILE, 0o600, 0, 0, data=None, size=None), dpath, dslash)
+        self.fs.mark_unknown(reason, [self.copied[-1]])
+
+
+def _clean_src(src: str) -> str:
+    """BuildKit: filepath.Join("/", src): `..` and a leading `/` stay inside the root."""
+    return norm("/" + src)
+
+
+def apply_workdir(fs: WorkingFS, path: str, *, uid: int = 0, gid: int = 0, builder: str = "buildkit") -> bool:
+    """WORKDIR's directory: BuildKit runs mkdir -p (0755, owned by the current USER's
+    uid:gid) and always commits a layer; the classic builder creates missing dirs as
+    root and commits a layer only when something was created. Returns whether the
+    instruction produces a layer."""
+    real = fs.resolve(path)
+    missing = []
+    p = real
+    while True:
+        e = fs.lstat_entry(p)
+        if e is not None:
+            if e.kind != DIR:
+                raise CopyError(f"mkdir {p}: not a directory")
+            break
+        missing.append(p)
+        p = parent(p)
+    owner = (uid, gid) if builder != "legacy" else (0, 0)
+    for d in reversed(missing):
+        fs.put(d, Entry(DIR, 0o755, owner[0], owner[1], data=None, size=0))
+    return builder != "legacy" or bool(missing)
