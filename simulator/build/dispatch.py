@@ -407,16 +407,16 @@ def do_workdir(st: StageState, ins: I.Workdir, ctx: Ctx, out: Outcome, fsops=Non
 def run_history_args(st: StageState, ctx: Ctx) -> list:
     """The `|N K=V` part of a RUN's history."""
     if ctx.legacy:
-        cfg = st.config.env_dict()
         out = []
-        for kv in legacy_allowed_env(st, ctx):
+        allowed = legacy_allowed_env(st, ctx)
+        for kv in allowed:
             k = kv.partition("=")[0]
             declared = any(a.key == k for a in st.args)
             if k in LEGACY_BUILTIN_ARGS and not declared:
                 continue  # IsReferencedOrNotBuiltin
             out.append(kv)
-        del cfg
-        return out
+        # prependEnvOnCmd runs whenever FilterAllowed gave anything, so `|0` is possible
+        return out if allowed else None
     env = dict(st.run_env)
     return [(a.key, env.get(a.key, a.value if a.value is not None else "")) for a in st.args]
 

@@ -93,11 +93,11 @@ def legacy_nop_single(shell, comment: str) -> str:
     return " ".join(list(shell or DEFAULT_SHELL) + ["#(nop) " + comment])
 
 
-def legacy_run(argv, build_args: list[str]) -> str:
-    """prependEnvOnCmd: `|N K=V ...` (sorted) before the command line, when there are args."""
-    if build_args:
-        return " ".join([f"|{len(build_args)}", *sorted(build_args), *argv])
-    return " ".join(argv)
+def legacy_run(argv, build_args: list[str] | None) -> str:
+    """prependEnvOnCmd: `|N K=V ...` (sorted) before the command line; None: no prefix."""
+    if build_args is None:
+        return " ".join(argv)
+    return " ".join([f"|{len(build_args)}", *sorted(build_args), *argv])
 
 
 # ---------------------------------------------------------------------------------- BuildKit
