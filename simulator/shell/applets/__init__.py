@@ -1,0 +1,11 @@
+"""The busybox-style applets the shell models, by name."""
+
+from __future__ import annotations
+
+from . import files, misc, text, users
+
+APPLETS = {}
+for _mod in (text, files, users, misc):
+    APPLETS.update(_mod.APPLETS)
+APPLETS.pop("[[", None)
+KNOWN_PROGRAMS = dict(users.KNOWN_PROGRAMS)

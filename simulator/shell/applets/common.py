@@ -1,0 +1,34 @@
+"""Helpers shared by the applets: reading operands, busybox-style errors, and the
+`NotModelled` escape hatch for options the simulator does not model."""
+
+from __future__ import annotations
+
+from ..interp import Ctx  # noqa: F401  (re-exported for the applet modules)
+from ..io import decode
+
+
+class NotModelled(Exception):
+    """The applet was called with options or input the simulator does not model: its
+    output and status become unknown (and the FS too when `changes_fs`)."""
+
+    def __init__(self, what: str, changes_fs: bool = False):
+        super().__init__(what)
+        self.what = what
+        self.changes_fs = changes_fs
+
+
+def read_path(ctx, name: str) -> str | None:
+    """A file operand's text, or None after printing `applet: NAME: No such file or directory`."""
+    try:
+        return decode(ctx.fs.read(ctx.path(name)))
+    except FileNotFoundError:
+        ctx.error(f"{name}: No such file or directory")
+    except IsADirectoryError:
+        ctx.error(f"{name}: Is a directory")
+    except NotADirectoryError:
+        ctx.error(f"{name}: Not a directory")
+    return None
+
+
+def read_input(ctx, name: str) -> str | None:
+    return ctx.stdin_text() if name == "-" else read_path(ctx, name)

@@ -1,0 +1,100 @@
+"""File descriptors of the simulated shell: text sources and sinks over the FS protocol.
+
+A sink or source may be *unknown*: an unmodelled program wrote to it, so its content
+cannot be known. Text is str; files are bytes encoded as UTF-8 (surrogateescape keeps
+arbitrary bytes round-tripping)."""
+
+from __future__ import annotations
+
+import attrs
+
+
+def encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
+def decode(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+class Sink:
+    def write(self, text: str) -> None:
+        raise NotImplementedError
+
+    def mark_unknown(self, reason: str) -> None:
+        raise NotImplementedError
+
+
+@attrs.define
+class BufferSink(Sink):
+    parts: list = attrs.field(factory=list)
+    unknown: str | None = None  # the reason, once unknown
+
+    def write(self, text: str) -> None:
+        if text:
+            self.parts.append(text)
+
+    def mark_unknown(self, reason: str) -> None:
+        if self.unknown is None:
+            self.unknown = reason
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@attrs.define
+class FileSink(Sink):
+    fs: object
+    path: str
+
+    def write(self, text: str) -> None:
+        if text:
+            self.fs.write(self.path, encode(text), append=True)
+
+    def mark_unknown(self, reason: str) -> None:
+        self.fs.mark_unknown(reason, [self.path])
+
+
+class NullSink(Sink):
+    def write(self, text: str) -> None:
+        pass
+
+    def mark_unknown(self, reason: str) -> None:
+        pass
+
+
+@attrs.define
+class Source:
+    text: str | None  # None: unknown content
+    reason: str | None = None
+
+
+EMPTY = Source("")
+
+
+@attrs.define
+class Closed:
+    """A closed descriptor (`>&-`)."""
+
+
+@attrs.define
+class FDs:
+    table: dict
+
+    def copy(self) -> "FDs":
+        return FDs(dict(self.table))
+
+    @property
+    def stdin(self) -> Source:
+        src = self.table.get(0)
+        return src if isinstance(src, Source) else EMPTY
+
+    @property
+    def stdout(self) -> Sink:
+        s = self.table.get(1)
+        return s if isinstance(s, Sink) else NullSink()
+
+    @property
+    def stderr(self) -> Sink:
+        s = self.table.get(2)
+        return s if isinstance(s, Sink) else NullSink()
