@@ -12,7 +12,7 @@ import os
 from simulator import instructions as I
 from simulator.build import history as H
 from simulator.build.dispatch import PROXY_ARGS, LEGACY_BUILTIN_ARGS, Ctx, dispatch
-from simulator.build.fsops import FsOps, RunFailed
+from simulator.build.fsops import FinalError, FsOps, RunFailed
 from simulator.build.options import BuildOptions, BuildResult, StageSummary, Step
 from simulator.build.state import Chain, StageState, env_list_set
 from simulator.build.stages import (DEFAULT_PATH, BaseResolver, find_stage, platform_args, reachable,
@@ -90,7 +90,9 @@ class _Renderer:
             return f"failed to solve with frontend dockerfile.v0: failed to create LLB definition: {msg}"
         return f"failed to solve: {msg}"
 
-    def run_failed(self, argv, code: int) -> str:
+    def run_failed(self, argv, code: int, start_error: str | None = None) -> str:
+        if start_error and self.legacy:
+            return start_error
         if self.legacy:
             return f"The command '{' '.join(argv)}' returned a non-zero code: {code}"
         if self.old:
@@ -168,13 +170,15 @@ class _Build:
         self.lexer = Lexer(escape=df.escape, features=self.features)
         self.build_args = opts.resolved_build_args()
         self.resolver = BaseResolver(dict(opts.images), dict(opts.base_images))
-        self.fsops = FsOps(_context(opts))
+        self.fsops = FsOps(_context(opts), resolve_source=self._copy_source)
         try:
             image, summaries = self._build_stages(df)
         except _Fail as e:
             return self._result(None, e.message, line=e.line)
         except RunFailed as e:
-            return self._result(None, r.run_failed(e.argv, e.code), line=e.line)
+            return self._result(None, r.run_failed(e.argv, e.code, e.start_error), line=e.line)
+        except FinalError as e:
+            return self._result(None, e.message, line=e.line)
         except SimulatorError as e:
             return self._result(None, r.llb(e.message), line=e.line)
         return self._result(image, None, summaries)
@@ -275,6 +279,8 @@ class _Build:
         self.ctx = Ctx(builder=opts.builder, features=self.features, lexer=self.lexer, build_args=self.build_args,
                        meta=meta, context=self.fsops.context, stage_images={})
         done: dict[int, StageState] = {}
+        self.done = done
+        self.df = df
         used_names: set[str] = set()
         for i in todo:
             stage = stages[i]
@@ -294,10 +300,20 @@ class _Build:
         summaries = [StageSummary(s.index, s.name, base_names[s.index], s.index in done) for s in stages]
         return image, summaries
 
+    def _copy_source(self, value: str):
+        """COPY --from: a finished stage (by name or index), else an image."""
+        try:
+            stage = find_stage(self.df.stages, value)
+        except BuildError:
+            stage = None
+        if stage is not None:
+            return self.done.get(stage.index)
+        return self.resolver.resolve(value)
+
     def _step(self, st: StageState, stage, ins) -> StageState:
         try:
             st2, out = dispatch(st, ins, self.ctx, self.fsops)
-        except RunFailed as e:
+        except (RunFailed, FinalError) as e:
             e.line = ins.line
             raise
         except _Fail:

@@ -385,8 +385,8 @@ def do_workdir(st: StageState, ins: I.Workdir, ctx: Ctx, out: Outcome, fsops=Non
         # moby normalizeWorkdir: filepath.Join(string(os.PathSeparator), current, requested)
         st = st.with_config(working_dir=wd)
         out.add("config:WorkingDir")
-        layer = fsops.mkdir_layer(st, wd, owner=None) if fsops else None
-        if layer is not None and not getattr(layer, "empty", True):
+        layer = fsops.mkdir_layer(st, wd, owner=None, builder="legacy") if fsops else None
+        if layer is None or not getattr(layer, "empty", False):
             st = st.add_layer(layer).add_history(H.legacy_nop_single(st.config.shell, f"WORKDIR {wd}"), False)
             out.add("layer")
         else:
@@ -467,13 +467,21 @@ def do_copy(st: StageState, ins, ctx: Ctx, out: Outcome, fsops=None) -> StageSta
     chmod = ins.chmod
     if chmod and ctx.frontend >= (1, 10):
         chmod = _word(ctx, env, chmod)
-    layer, source_desc = (fsops.copy_layer(st, ins, srcs, dest, chown, chmod, ctx)
-                          if fsops else (None, None))
+    heredocs = {}
+    for c in ins.contents:
+        data = c.data
+        if c.expand:
+            from simulator.expand import expand_raw
+
+            data = expand_raw(data, env, ctx.features)
+        heredocs[c.path] = data.encode()
+    layer, source_desc = (fsops.copy_layer(st, ins, srcs + [c.path for c in ins.contents], dest, chown, chmod,
+                                           ctx, heredocs) if fsops else (None, None))
     out.add("layer")
     if ctx.legacy:
-        desc = source_desc or "unknown"
         chown_part = f"--chown={chown} " if chown else ""
-        text = H.legacy_nop_single(st.config.shell, f"{name} {chown_part}{desc} in {dest} ")
+        comment = source_desc or f"{name} {chown_part}<unknown source digest> in {dest} "
+        text = H.legacy_nop_single(st.config.shell, comment)
         if layer is not None and getattr(layer, "empty", False):
             return st.add_history(text, True)
         return st.add_layer(layer).add_history(text, False)

@@ -29,131 +29,125 @@ def _stack(st):
 class RunFailed(BuildError):
     """A RUN exited non-zero."""
 
-    def __init__(self, argv, code: int):
-        super().__init__(f"exit code: {code}")
+    def __init__(self, argv, code: int, start_error: str | None = None):
+        super().__init__(start_error or f"exit code: {code}")
         self.argv = tuple(argv)
         self.code = code
+        self.start_error = start_error
 
 
-def _user_ids(fs, user: str | None) -> tuple[int, int] | None:
-    """uid:gid for a USER value, via /etc/passwd and /etc/group (None: cannot tell)."""
+class FinalError(BuildError):
+    """An error whose message is already the builder's final line (fs helper's CopyError)."""
+
+
+def _resolve_ids(fs, user: str | None):
     if not user:
-        return 0, 0
-    name, _, group = user.partition(":")
+        return (0, 0)
     try:
-        passwd = fs.read("/etc/passwd").decode(errors="replace").splitlines()
+        from simulator.shell.users_resolve import resolve_user
+
+        ids = resolve_user(fs, user)
     except Exception:
-        passwd = []
-    uid = gid = None
-    if name.isdigit():
-        uid = int(name)
-        gid = uid
-        for line in passwd:
-            f = line.split(":")
-            if len(f) > 3 and f[2] == name:
-                gid = int(f[3]) if f[3].isdigit() else gid
-    else:
-        for line in passwd:
-            f = line.split(":")
-            if len(f) > 3 and f[0] == name:
-                uid, gid = int(f[2]), int(f[3])
-        if uid is None:
-            return None
-    if group:
-        if group.isdigit():
-            gid = int(group)
-        else:
-            try:
-                groups = fs.read("/etc/group").decode(errors="replace").splitlines()
-            except Exception:
-                return None
-            found = [ln.split(":")[2] for ln in groups if ln.split(":")[0] == group and len(ln.split(":")) > 2]
-            if not found:
-                return None
-            gid = int(found[0])
-    return uid, gid
+        return None
+    if isinstance(ids, str):
+        return None
+    return ids[0], ids[1]
 
 
 class FsOps:
     """The filesystem side of a build (one per build)."""
 
-    def __init__(self, context=None):
+    def __init__(self, context=None, resolve_source=None):
         self.context = context
+        self.resolve_source = resolve_source  # (from value, builder) -> source for COPY --from
+
+    def _fs(self, st):
+        from simulator.fs.working import WorkingFS
+
+        return WorkingFS(_stack(st))
 
     # -- WORKDIR ------------------------------------------------------------------------
-    def mkdir_layer(self, st, path: str, owner: str | None):
-        """`mkdir -p path` as root (legacy) or as `owner` (BuildKit); the change as a layer."""
+    def mkdir_layer(self, st, path: str, owner: str | None, builder: str = "buildkit"):
+        """WORKDIR's directory (fs helper's apply_workdir); the change as a layer, or an
+        empty layer (legacy: no layer) when nothing was created."""
         if not st.known:
             return unknown_layer(st.unknown_reason or "base image content unknown")
+        from simulator.fs.copy import CopyError, apply_workdir
+
+        fs = self._fs(st)
         try:
-            from simulator.fs.working import WorkingFS
-        except ImportError:
-            return unknown_layer("filesystem model not available")
-        fs = WorkingFS(_stack(st))
-        try:
-            ids = _user_ids(fs, owner) if owner else (0, 0)
+            ids = _resolve_ids(fs, owner) if owner else (0, 0)
             if ids is None:
-                return unknown_layer(f"cannot resolve user {owner!r}")
-            parts = [p for p in path.split("/") if p]
-            cur = ""
-            for p in parts:
-                cur += "/" + p
-                s = fs.stat(cur)
-                if s is None:
-                    fs.mkdir(cur, 0o755, uid=ids[0], gid=ids[1])
-            return fs.commit()
-        except Exception as e:  # unknown content below, a file in the way, ...
-            return unknown_layer(f"WORKDIR {path}: {e}")
+                return unknown_layer(f"WORKDIR: cannot resolve user {owner!r}")
+            apply_workdir(fs, path, uid=ids[0], gid=ids[1], builder=builder)
+        except CopyError as e:
+            raise FinalError(str(e)) from None
+        except Exception as e:  # unknown content below
+            return unknown_layer(f"WORKDIR {path}: {type(e).__name__}: {e}")
+        return fs.commit()
 
     # -- RUN ------------------------------------------------------------------------------
     def run_layer(self, st, argv, env, ins):
-        """Execute a RUN; (layer, empty). Raises RunFailed on a non-zero exit."""
+        """Execute a RUN through the shell helper; (layer, empty). Raises RunFailed."""
         if not st.known:
             return unknown_layer(st.unknown_reason or "base image content unknown"), False
         try:
-            from simulator.fs.working import WorkingFS
             from simulator.shell import execute
         except ImportError:
             return unknown_layer("RUN: shell model not available"), False
-        fs = WorkingFS(_stack(st))
+        fs = self._fs(st)
         try:
             res = execute(list(argv), env=list(env), fs=fs, user=st.config.user or None,
                           workdir=st.config.working_dir or "/", flavour=st.shell_flavour)
         except Exception as e:
             return unknown_layer(f"RUN {' '.join(argv)}: not modelled ({type(e).__name__}: {e})"), False
-        opaque = getattr(res, "opaque", None)
-        if opaque:
+        if getattr(res, "opaque", None) or (res.exit_code is None and not res.start_error):
+            reason = f"unmodelled command {res.opaque!r}" if res.opaque else "RUN outcome unknown"
             try:
-                fs.mark_unknown(f"unmodelled command {opaque!r}")
+                fs.mark_unknown(reason)
             except Exception:
                 pass
             layer = fs.commit()
             if getattr(layer, "unknown_reason", None) is None:
-                layer = unknown_layer(f"unmodelled command {opaque!r}")
+                layer = unknown_layer(reason)
             return layer, False
-        if getattr(res, "exit_code", 0):
+        if res.start_error:
+            raise RunFailed(argv, res.exit_code if res.exit_code is not None else 1, res.start_error)
+        if res.exit_code:
             raise RunFailed(argv, res.exit_code)
         layer = fs.commit()
         return layer, bool(getattr(layer, "empty", False))
 
     # -- COPY / ADD -----------------------------------------------------------------------
-    def copy_layer(self, st, ins, srcs, dest, chown, chmod, ctx):
-        """(layer, legacy source description such as `file:<sha>`)."""
+    def copy_layer(self, st, ins, srcs, dest, chown, chmod, ctx, heredocs=None):
+        """(layer, the classic builder's history comment such as `COPY file:<sha> in /dest `)."""
         if not st.known:
             return unknown_layer(st.unknown_reason or "base image content unknown"), None
+        from simulator.fs.copy import CopyError, apply_copy
+
+        from_value = getattr(ins, "from_", "")
+        if from_value:
+            source = self.resolve_source(from_value) if self.resolve_source else None
+            if source is None:
+                return unknown_layer(f"COPY --from={from_value}: source unknown"), None
+            if getattr(source, "known", True) is False:
+                return unknown_layer(f"COPY --from={from_value}: {source.unknown_reason}"), None
+        else:
+            source = self.context
+            if source is None:
+                return unknown_layer("no build context"), None
+        fs = self._fs(st)
         try:
-            from simulator.fs import copy as fscopy  # the fs helper's COPY/ADD
-        except ImportError:
-            return unknown_layer("COPY/ADD: filesystem copy model not available"), None
-        fn = getattr(fscopy, "copy_instruction", None)
-        if fn is None:
-            return unknown_layer("COPY/ADD: filesystem copy model not available"), None
-        try:
-            res = fn(stage_layers=st.layers.to_tuple(), instruction=ins, sources=srcs, dest=dest,
-                     chown=chown, chmod=chmod, workdir=st.config.working_dir or "/",
-                     context=self.context, from_stage=None, builder=ctx.builder)
-        except BuildError:
-            raise
+            res = apply_copy(fs, source, list(srcs), dest, workdir=st.config.working_dir or "/",
+                             chown=chown or None, chmod=chmod or None, is_add=ins.keyword == "ADD",
+                             link=ins.link, parents=getattr(ins, "parents", False), excludes=ins.excludes,
+                             builder=ctx.builder, features=ctx.features, from_stage=bool(from_value),
+                             heredocs=heredocs, cmd=ins.keyword)
+        except CopyError as e:
+            raise FinalError(str(e)) from None
         except Exception as e:
-            return unknown_layer(f"COPY/ADD: {type(e).__name__}: {e}"), None
-        return getattr(res, "layer", res), getattr(res, "legacy_source", None)
+            return unknown_layer(f"{ins.keyword}: {type(e).__name__}: {e}"), None
+        layer = fs.commit()
+        if res.unknown_reason and getattr(layer, "unknown_reason", None) is None:
+            layer = unknown_layer(res.unknown_reason)
+        return layer, res.legacy_history
