@@ -13,7 +13,22 @@ from __future__ import annotations
 import pytest
 
 from simulator import instructions as I
-from simulator.parser import parse
+from simulator.parser.node import Heredoc, Node, ParseResult, Directives
+
+# Nodes come from BuildKit's own parser (the `dockerfile` binding of v0.12.5), so these
+# tests check the instruction layer alone, whatever state simulator.parser is in.
+
+
+def parse(text: str) -> ParseResult:
+    import dockerfile
+
+    nodes = []
+    for c in dockerfile.parse_string(text):
+        nodes.append(Node(cmd=c.cmd.upper(), sub_cmd=c.sub_cmd.upper() if c.sub_cmd else None, json=c.json,
+                          original=c.original, start_line=c.start_line, end_line=c.end_line,
+                          value=tuple(c.value), flags=tuple(c.flags),
+                          heredocs=tuple(Heredoc(h.name, h.content, h.file_descriptor) for h in c.heredocs)))
+    return ParseResult(tuple(nodes), Directives())
 
 OLD, NEW = I.FRONTEND_20_10, I.FRONTEND_NEWEST
 
