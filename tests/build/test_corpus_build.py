@@ -13,7 +13,7 @@ import pytest
 
 from simulator.build import BuildOptions, build
 from simulator.oracle.engine import CONFIG_KEYS
-from simulator.oracle.record import all_cases, context_copy
+from simulator.oracle.record import all_cases, context_copy, find_case
 
 ENGINE = "20.10"
 _STRING_KEYS = {"WorkingDir", "User", "StopSignal"}
@@ -22,7 +22,7 @@ _STRING_KEYS = {"WorkingDir", "User", "StopSignal"}
 def _cases():
     out = []
     for case in all_cases():
-        if case.parse_only or case.spec.get("parent"):
+        if case.parse_only:
             continue
         for builder in case.builders:
             if case.load_expected(ENGINE, builder) is not None:
@@ -43,13 +43,22 @@ def base_images():
     return base_image_paths()
 
 
+def _simulate(case, builder, base_images):
+    images = {}
+    if case.spec.get("parent"):  # ONBUILD: the parent case is built first and tagged
+        parent = _simulate(find_case(case.spec["parent"]), builder, base_images)
+        assert parent.ok, f"parent {case.spec['parent']} failed: {parent.error}"
+        images[case.spec["parent_tag"]] = parent.image
+    with context_copy(case) as ctx:
+        return build(BuildOptions(context=str(ctx), dockerfile=case.dockerfile, build_args=case.build_args,
+                                  build_env=case.build_env, target=case.target, builder=builder,
+                                  engine=ENGINE, base_images=base_images, images=images))
+
+
 @pytest.mark.parametrize("case,builder", _cases())
 def test_corpus_case(case, builder, base_images):
     expected = case.load_expected(ENGINE, builder)["build"]
-    with context_copy(case) as ctx:
-        res = build(BuildOptions(context=str(ctx), dockerfile=case.dockerfile, build_args=case.build_args,
-                                 build_env=case.build_env, target=case.target, builder=builder,
-                                 engine=ENGINE, base_images=base_images))
+    res = _simulate(case, builder, base_images)
     assert res.ok == bool(expected["ok"]), (res.error, expected.get("error"))
     if not expected["ok"]:
         assert res.error == expected["error"]
