@@ -567,6 +567,10 @@ class Lexer:
             value, words = state.stop_on(None)
         except _Fail as e:
             raise LexError(word, e.reason) from None
+        except RecursionError:
+            # Docker has no such limit; the simulator says so instead of guessing
+            raise LexError(word, "the simulator cannot expand ${...} nested this deeply "
+                                 "(a limit of the simulator, not of Docker)") from None
         return Expansion(value, tuple(words), frozenset(state.matched), frozenset(state.unmatched))
 
     def process_word(self, word: str, env: Mapping[str, str]) -> str:
