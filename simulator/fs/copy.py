@@ -143,14 +143,22 @@ class _Copy:
                 continue
             spath = _clean_src(src)
             if has_wildcards(spath):
-                for m in self._bk_wildcards(spath):
+                matches = self._bk_wildcards(spath)
+                for m in matches:
+                    self._bk_check(m)
+                for m in matches:
                     self._one(m, dpath, dslash)
                 continue
-            real = self.view.resolve(spath)
-            if self.view.lstat_entry(real) is None:
-                raise CopyError(f'failed to compute cache key: "{spath}" not found: not found')
+            self._bk_check(spath)
             self._one(spath, dpath, dslash)
         return CopyResult(tuple(self.copied), unknown_reason=self.unknown)
+
+    def _bk_check(self, spath: str) -> None:
+        """The cache key follows symlinks: a missing (or dangling) source fails, naming
+        the path the link leads to."""
+        real = self.view.resolve(spath)
+        if self.view.lstat_entry(real) is None:
+            raise CopyError(f'failed to compute cache key: "{real}" not found: not found')
 
     def _bk_wildcards(self, spath: str) -> list[str]:
         """fsutil ResolveWildcards: the components up to the first wildcard are a base
@@ -202,14 +210,12 @@ class _Copy:
                 except BadPattern:
                     matches = []
                 for m in matches:
+                    self._legacy_check(m)
                     infos.append((m, source_hash(self.view, m)))
                 continue
-            real = self.view.resolve("/" + orig)
-            if self.view.lstat_entry(real) is None:
-                where = ("file not found in build context or excluded by .dockerignore: "
-                         if not self.from_stage else "")
-                raise CopyError(f"{self.cmd} failed: {where}stat {norm('/' + orig).lstrip('/') or '.'}: "
-                                "file does not exist")
+            if _escapes(orig):
+                raise CopyError(f"{self.cmd} failed: forbidden path outside the build context: {orig} ()")
+            self._legacy_check(orig)
             infos.append((orig, source_hash(self.view, orig)))
         if not infos:
             raise CopyError(f"{self.cmd} failed: no source files were specified")
@@ -225,6 +231,14 @@ class _Copy:
         return CopyResult(tuple(self.copied), legacy_source=digest,
                           legacy_history=history_text(self.cmd, digest, dest, chown),
                           unknown_reason=self.unknown)
+
+    def _legacy_check(self, orig: str) -> None:
+        real = self.view.resolve("/" + orig)
+        if self.view.lstat_entry(real) is None:
+            where = ("file not found in build context or excluded by .dockerignore: "
+                     if not self.from_stage else "")
+            raise CopyError(f"{self.cmd} failed: {where}stat {norm('/' + orig).lstrip('/') or '.'}: "
+                            "file does not exist")
 
     # -- one source -------------------------------------------------------------------
     def _one(self, spath: str, dpath: str, dslash: bool) -> None:
@@ -301,7 +315,9 @@ class _Copy:
         target = self.fs.resolve(dpath)
         te = self.fs.lstat_entry(target)
         if te is not None and te.kind != DIR:
-            raise CopyError(f"mkdir {target}: not a directory")
+            if self.legacy:
+                raise CopyError(f"failed to copy files: failed to copy directory: mkdir {target}: not a directory")
+            raise CopyError(f"cannot copy to non-directory: {target}")
         if te is None:
             self._mkdir_p(target)
         self._children(src_real, target)
@@ -334,7 +350,12 @@ class _Copy:
     def _unpack(self, data: bytes, dpath: str) -> None:
         """Extract a local archive into the destination directory; members keep their
         own owners and modes (neither --chown nor --chmod applies to them)."""
-        root = self._mkdir_p(dpath)
+        if self.legacy:
+            saved, self.dir_owner = self.dir_owner, (0, 0)
+            root = self._mkdir_p(dpath)
+            self.dir_owner = saved
+        else:
+            root = self._mkdir_p(dpath)
         for rel, e in unpack(data):
             if not rel:
                 continue
@@ -346,7 +367,13 @@ class _Copy:
                 self._mkdir_p(par)
                 self.dir_owner = saved
             if e.kind == HARDLINK:
-                e = attrs.evolve(e, linkname=self._contained_target(root, e.linkname.lstrip("/")))
+                linked = self._contained_target(root, e.linkname.lstrip("/"))
+                e = attrs.evolve(e, linkname=linked)
+                le = self.fs.lstat_entry(linked)
+                if le is None or le.kind not in (FILE, HARDLINK):
+                    raise CopyError(f"failed to copy files: hardlink target {linked} does not exist")
+                if le.kind == FILE:  # one inode: the link's header sets its mode and owner
+                    self.fs.put(linked, attrs.evolve(le, mode=e.mode, uid=e.uid, gid=e.gid))
             te = self.fs.lstat_entry(target)
             if te is not None and not (te.kind == DIR and e.kind == DIR):
                 self.fs.remove(target, recursive=True)
@@ -354,10 +381,30 @@ class _Copy:
         self.copied.append(root)
 
     def _contained_target(self, root: str, rel: str) -> str:
-        """root/rel with symlinks of the destination resolved inside the virtual root
-        (a member can never land outside it)."""
-        par = self.fs.resolve(root.rstrip("/") + "/" + posixpath.dirname(rel)) if "/" in rel else root
-        return norm(par.rstrip("/") + "/" + posixpath.basename(rel))
+        """root/rel with the parent's symlinks resolved as in a chroot at `root`: an
+        absolute link target or `..` never leaves the destination directory."""
+        done = root
+        parts = [p for p in posixpath.dirname(rel).split("/") if p not in ("", ".")]
+        hops = 0
+        while parts:
+            part = parts.pop(0)
+            if part == "..":
+                if done != root:
+                    done = parent(done)
+                continue
+            cand = done.rstrip("/") + "/" + part
+            e = self.fs.lstat_entry(cand)
+            if e is not None and e.kind == SYMLINK:
+                hops += 1
+                if hops > 40:
+                    raise CopyError(f"too many levels of symbolic links: {rel}")
+                target = e.linkname or ""
+                if target.startswith("/"):
+                    done = root
+                parts = [p for p in target.split("/") if p not in ("", ".")] + parts
+                continue
+            done = cand
+        return norm(done.rstrip("/") + "/" + posixpath.basename(rel))
 
     def _url(self, src: str, dpath: str, dslash: bool) -> None:
         """ADD <url>: the simulator never downloads; the file is there with unknown
@@ -372,6 +419,21 @@ class _Copy:
         self.unknown = reason
         self._put_file(base, Entry(FILE, 0o600, 0, 0, data=None, size=None), dpath, dslash)
         self.fs.mark_unknown(reason, [self.copied[-1]])
+
+
+def _escapes(rel: str) -> bool:
+    """Does a relative path climb above the root (filepath.Join(root, rel) outside)?"""
+    depth = 0
+    for p in rel.split("/"):
+        if p in ("", "."):
+            continue
+        if p == "..":
+            depth -= 1
+            if depth < 0:
+                return True
+        else:
+            depth += 1
+    return False
 
 
 def _clean_src(src: str) -> str:

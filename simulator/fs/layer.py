@@ -90,15 +90,20 @@ def children_index(layer: ChangeSet) -> dict[str, set[str]]:
     return index
 
 
-def layer_size(entries: Mapping[str, Entry]) -> int:
-    """Bytes the overlay2 graphdriver counts for a layer: the non-zero sizes of every
-    non-directory in the diff (regular files' bytes, a symlink's target length),
-    each inode once (hardlinks add nothing)."""
+SIZE_DU = "du"  # graphdriver walk of the diff dir: legacy commits, docker load/import
+SIZE_TAR = "tar"  # payload bytes of the layer tar: layers BuildKit exports (engine 20.10)
+
+
+def layer_size(entries: Mapping[str, Entry], rule: str = SIZE_DU) -> int:
+    """Bytes the engine counts for a layer. `du` (moby directory.Size over the overlay2
+    diff dir): every non-dir's lstat size, each inode once, so regular files' bytes plus
+    each symlink's target length. `tar` (moby's layer store sizing a BuildKit layer from
+    its tar-split): the tar payload, regular files' bytes only. Hardlinks add nothing."""
     total = 0
     for e in entries.values():
         if e.kind == FILE:
             total += e.size or 0
-        elif e.kind == SYMLINK:
+        elif e.kind == SYMLINK and rule == SIZE_DU:
             total += len((e.linkname or "").encode())
     return total
 
@@ -116,13 +121,14 @@ class Layer:
     unknown_reason: str | None = None
     unknown_paths: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     diff_id: str | None = None  # sha256:... when loaded from an image or exported
+    size_rule: str = SIZE_DU  # how the engine sized it: SIZE_DU or SIZE_TAR (BuildKit layers)
     _children: dict | None = attrs.field(default=None, init=False, repr=False)
 
     @property
     def size(self) -> int | None:
         if self.unknown_reason is not None:
             return None
-        return layer_size(self.entries)
+        return layer_size(self.entries, self.size_rule)
 
     @property
     def empty(self) -> bool:

@@ -31,13 +31,14 @@ def _header_digest(name: str, e, data: bytes | None) -> str:
 
 
 def path_hash(view, rel: str) -> str:
-    """`lazySource.Hash(rel)`: symlinks resolved inside the root (the last one too); a
-    missing target hashes to its own relative path."""
+    """The context's `Hash(rel)` (tarsum v1 of the entry as the client's tar carries
+    it): symlinks resolved inside the root (the last one too); a dangling symlink hashes
+    to the path as it was asked for."""
     real = view.resolve("/" + rel, follow=True)
     rel_real = real.lstrip("/") or "."
     e = view.lstat_entry(real)
     if e is None:
-        return rel_real
+        return rel
     data = None
     if e.kind in (FILE, HARDLINK):
         data = view.read(real)

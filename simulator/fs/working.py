@@ -6,7 +6,7 @@ import errno
 
 from .entry import (DIR, FILE, HARDLINK, SYMLINK, WHITEOUT, WHITEOUT_ENTRY, Entry, ancestors,
                     directory, norm, parent, sort_key)
-from .layer import Layer, LayerStack, child_names, covers_unknown, lookup
+from .layer import SIZE_DU, SIZE_TAR, Layer, LayerStack, child_names, covers_unknown, lookup
 from .protocol import Stat, UnknownContent
 
 MAX_SYMLINKS = 40
@@ -328,9 +328,10 @@ class WorkingFS:
     def changed(self) -> bool:
         return bool(self._upper.entries) or self._upper.unknown_reason is not None
 
-    def commit(self) -> Layer:
+    def commit(self, builder: str | None = None) -> Layer:
         """The changes as a layer: each changed path plus its parent directories as the
-        merged view shows them (as overlay2's diff carries them)."""
+        merged view shows them (as overlay2's diff carries them). `builder="buildkit"`
+        sizes the layer as the engine sizes BuildKit's layers (see layer_size)."""
         entries = dict(self._upper.entries)
         for p in list(entries):
             for a in ancestors(p):
@@ -340,7 +341,8 @@ class WorkingFS:
                         entries[a] = ae
         ordered = {p: entries[p] for p in sorted(entries, key=sort_key)}
         return Layer(ordered, unknown_reason=self._upper.unknown_reason,
-                     unknown_paths=self._upper.unknown_paths)
+                     unknown_paths=self._upper.unknown_paths,
+                     size_rule=SIZE_TAR if builder == "buildkit" else SIZE_DU)
 
     def merged(self) -> LayerStack:
         """The stack with the working changes on top (a snapshot)."""
