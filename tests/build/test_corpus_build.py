@@ -2,7 +2,7 @@
 
 Expected values are the engine's own (corpus/NAME/expected/20.10-BUILDER.json, written by
 the recorder from real builds). Asserted: outcome, the error line, every contract config
-key, the layer count and every history row (created_by, empty_layer). A case whose facts
+key, the layer count, every history row (created_by, empty_layer) and the warnings. A case whose facts
 depend on something the simulator reports as unknown (an unmodelled RUN, a layer whose
 content it cannot know) is xfailed with the simulator's own reason -- never skipped.
 """
@@ -73,6 +73,7 @@ def test_corpus_case(case, builder, base_images):
     if not expected["ok"]:
         assert res.error == expected["error"]
         return
+    assert list(res.warnings) == list(expected.get("warnings") or [])
     img = res.image
     pending = None if img.known and img.size is not None else (img.unknown_reason or "content unknown")
     problems = []
