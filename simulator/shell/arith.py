@@ -125,7 +125,20 @@ class _P:
              "&&": lambda: int(bool(a) and bool(b)), "||": lambda: int(bool(a) or bool(b))}[op]()
         return _wrap(r)
 
+    def power(self):
+        base = self.unary_inner()
+        if self.peek() == "**":
+            self.take()
+            exp = self.unary()
+            if exp < 0:
+                raise ArithError("exponent less than 0")
+            return _wrap(base ** exp)
+        return base
+
     def unary(self):
+        return self.power()
+
+    def unary_inner(self):
         tok = self.peek()
         if tok in ("-", "+", "!", "~"):
             self.take()

@@ -326,11 +326,12 @@ def b_command(ctx: Ctx) -> int:
                 ctx.out(name + "\n")
                 continue
             from .commands import lookup
+            if sh.flavour == "busybox" and name in BUSYBOX_APPLETS:
+                ctx.out(name + "\n")
+                continue
             p = lookup(sh.fs, name, sh.get_var("PATH"), sh.cwd)
             if p:
                 ctx.out(p + "\n")
-            elif sh.flavour == "busybox" and name in BUSYBOX_APPLETS:
-                ctx.out(name + "\n")
             else:
                 status = 127
         return status

@@ -162,6 +162,10 @@ class Shell:
             self.set_var("SHLVL", str(n + 1), export=True)
         if "IFS" not in self.vars:
             self.vars["IFS"] = Var(" \t\n")
+        if "PATH" not in self.vars:
+            # the shell's built-in default, not exported
+            self.vars["PATH"] = Var({"busybox": "/sbin:/usr/sbin:/bin:/usr/bin"}.get(
+                flavour, "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"))
         pwd = self.vars.get("PWD")
         if not (pwd and pwd.value == self.cwd):
             self.set_var("PWD", self.cwd, export=True)
@@ -215,8 +219,9 @@ class Shell:
         if name == "!":
             return ""
         if name == "-":
-            return ("e" if self.errexit else "") + ("f" if self.noglob else "") + \
-                ("u" if self.nounset else "") + "c"
+            on = {"e": self.errexit, "f": self.noglob, "u": self.nounset, "c": True}
+            # ash lists its option letters in reverse table order
+            return "".join(ch for ch in "ubaCVvxcsnmiIfe" if on.get(ch))
         if name.isdigit():
             i = int(name)
             return self.positional[i - 1] if 0 < i <= len(self.positional) else None

@@ -237,6 +237,9 @@ def _param(sh: "Shell", p: Param, quoted: bool, join_at: bool) -> list[Piece]:
             raise ExpansionFailure("Bad substitution")
         pat = expand_pattern(sh, p.arg) if p.arg else ""
         repl = expand_string(sh, p.arg2) if p.arg2 else ""
+        if sh.flavour == "busybox" and op in ("/#", "/%"):
+            # busybox 1.35 ash has no anchored forms: the # or % is part of the pattern
+            pat, op = pattern.escape(op[1]) + pat, "/"
         return [(pattern.replace(value, pat, repl, op), kind)]
     if op == ":":
         if sh.flavour == "dash":

@@ -299,7 +299,7 @@ def wc(ctx: Ctx) -> int:
         if len(nums) == 1 and (len(rows) == 1):
             line = str(nums[0])
         else:
-            line = " ".join(f"{n:7d}" for n in nums)
+            line = " ".join(f"{n:9d}" for n in nums)
         if name is not None:
             line += " " + name
         ctx.out(line + "\n")
@@ -430,6 +430,7 @@ def grep(ctx: Ctx) -> int:
     status = 1
     error = False
     show_names = len(files) > 1 and "h" not in opts
+    count_only = "c" in opts
     for f in files or ["-"]:
         if f == "-":
             text = ctx.stdin_text()
@@ -445,17 +446,23 @@ def grep(ctx: Ctx) -> int:
                 ctx.error(f"{f}: Is a directory")
                 continue
         name = "(standard input)" if f == "-" else f
+        hits = 0
         for n, line in enumerate(text.splitlines(), 1):
             hit = any((r.fullmatch(line) if "x" in opts else r.search(line)) for r in rxs)
             if hit != ("v" in opts):
                 status = 0
+                hits += 1
                 if "q" in opts:
                     return 0
+                if count_only:
+                    continue
                 if "l" in opts:
                     ctx.out(name + "\n")
                     break
                 prefix = (name + ":" if show_names else "") + (f"{n}:" if "n" in opts else "")
                 ctx.out(prefix + line + "\n")
+        if count_only:
+            ctx.out((name + ":" if show_names else "") + f"{hits}\n")
     return 2 if error and status != 0 else (2 if error and "q" not in opts and status else status)
 
 
