@@ -24,19 +24,24 @@ class Resolved:
 
 
 def lookup(fs, name: str, path_var: str | None, cwd: str) -> str | None:
-    """The file a command name runs: itself when it has a slash, else the first PATH hit."""
+    """The file a command name runs: itself when it has a slash, else the first executable
+    PATH hit, else the first PATH entry that exists at all (which then fails with EACCES)."""
     try:
         if "/" in name:
             full = posixpath.normpath(posixpath.join(cwd, name))
             return full if fs.stat(full) is not None else None
+        fallback = None
         for d in (path_var if path_var is not None else "").split(":"):
             full = posixpath.normpath(posixpath.join(cwd, d or ".", name))
             st = fs.stat(full)
-            if st is not None and st.type != "dir" and st.mode & 0o111:
+            if st is None:
+                continue
+            if st.type != "dir" and st.mode & 0o111:
                 return full
+            fallback = fallback or full
+        return fallback
     except UnknownContent as e:
         raise Indeterminate(str(e))
-    return None
 
 
 def classify(fs, path: str, invoked: str, default_flavour: str = "busybox") -> Resolved:
@@ -66,6 +71,12 @@ def classify(fs, path: str, invoked: str, default_flavour: str = "busybox") -> R
     if base in SHELL_NAMES and head.startswith(b"\x7fELF"):
         flavour = SHELL_NAMES[base] if base != "sh" else default_flavour
         return Resolved("shell", path, flavour)
+    from .applets import KNOWN_PROGRAMS
+    if real in KNOWN_PROGRAMS and head.startswith(b"\x7fELF"):
+        return Resolved("applet", path, KNOWN_PROGRAMS[real])
+    if head and not head.startswith(b"\x7fELF") and b"\0" not in head:
+        # no #! line: execve fails with ENOEXEC; a shell then runs the file as a script
+        return Resolved("textscript", path)
     return Resolved("opaque", path)
 
 
@@ -143,6 +154,9 @@ def start(sh, res: Resolved, argv: list, env: dict, fds: FDs) -> int | None:
         return start(sh, classify(sh.fs, target, interp[0], sh.flavour), new_argv, env, fds)
     if res.kind == "shell":
         return run_shell(sh, argv, env, fds, res.applet)
+    if res.kind == "textscript":
+        return run_shell(sh, [sh.arg0 if sh.flavour else "sh", res.path] + list(argv[1:]), env,
+                         fds, sh.flavour)
     fn = APPLETS.get(res.applet)
     if fn is None:
         if res.applet not in BUSYBOX_APPLETS:
@@ -224,6 +238,7 @@ def run_shell(parent, argv: list, env: dict, fds: FDs, flavour: str) -> int | No
     sh.named_dollar0 = dollar0 is not None and use_c
     if dollar0 is not None and not use_c:
         sh.named_dollar0 = True
+    sh.line_base = 0 if use_c else 1
     sh.errexit = "e" in opts
     sh.nounset = "u" in opts
     sub = fds.copy()

@@ -147,6 +147,7 @@ class Shell:
         self.functions: dict = {}
         self.opaque: list = opaque if opaque is not None else []
         self.lineno = 0
+        self.line_base = 0  # ash counts -c lines from 0, script-file lines from 1
         self.in_condition = 0
         self.running_builtin: str | None = None
         self.subst_status: int | None = None
@@ -347,7 +348,7 @@ class Shell:
 
     def run_command(self, node, fds: FDs) -> int | None:
         if isinstance(node, SimpleCommand):
-            self.lineno = node.line - 1
+            self.lineno = node.line - 1 + self.line_base
             return self.run_simple(node, fds)
         if isinstance(node, FuncDef):
             self.functions[node.name] = node.body

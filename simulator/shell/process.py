@@ -49,6 +49,9 @@ def run_process(argv: list, *, env, fs, user, workdir: str, flavour: str, stdin:
             if res.kind == "denied":
                 start_error = f'exec: "{name}": permission denied'
                 status = 126
+            elif res.kind == "textscript":
+                start_error = f'exec: "{name}": exec format error'
+                status = 1
             else:
                 status = start(proc, res, argv, env, fds)
     except ShellExit as e:
