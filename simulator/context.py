@@ -221,6 +221,7 @@ class BuildContext:
     dockerignore: tuple[str, ...] = ()
     tar_size: int = 0  # bytes of the tar the legacy client sends
     root: str | None = None
+    implied: frozenset = frozenset()  # excluded dirs present only because an exception re-includes a path below
 
     @classmethod
     def from_dir(cls, path: str, dockerfile: str | None = "Dockerfile",
@@ -240,14 +241,20 @@ class BuildContext:
                 patterns = read_dockerignore(f.read())
         excludes = trim_build_files(patterns, df_rel)
         pm = PatternMatcher(excludes)
-        entries, tar_size = _walk(root, pm, set(exclude))
+        entries, implied, tar_size = _walk(root, pm, set(exclude))
+        # The client sends an excluded Dockerfile/.dockerignore for the builder to read,
+        # but the builder takes them out of what COPY can see (both builders, 20.10).
+        plain = PatternMatcher(patterns)
+        for name in (".dockerignore", df_rel):
+            if plain.matches(name):
+                entries.pop("/" + name, None)
         df_bytes = None
         df_full = os.path.join(root, df_rel)
         if os.path.isfile(df_full) and not os.path.islink(df_full):
             with open(df_full, "rb") as f:
                 df_bytes = f.read()
         return cls(entries, dockerfile_name=df_rel, dockerfile=df_bytes,
-                   dockerignore=tuple(patterns), tar_size=tar_size, root=root)
+                   dockerignore=tuple(patterns), tar_size=tar_size, root=root, implied=frozenset(implied))
 
     @classmethod
     def from_files(cls, files: dict[str, Entry], dockerignore: str | None = None,
@@ -262,12 +269,17 @@ class BuildContext:
                 kept[norm(p)] = e
         return cls(kept, dockerfile_name=dockerfile_name, dockerignore=tuple(patterns))
 
-    def layer(self) -> Layer:
-        return Layer(self.entries)
+    def layer(self, builder: str = "buildkit") -> Layer:
+        entries = self.entries
+        if builder == "legacy" and self.implied:
+            # the daemon re-creates a dir that the client's tar leaves out as 0755 root
+            entries = {p: (Entry(DIR, 0o755, 0, 0, data=None, size=0) if p in self.implied else e)
+                       for p, e in entries.items()}
+        return Layer(entries)
 
-    def stack(self) -> LayerStack:
+    def stack(self, builder: str = "buildkit") -> LayerStack:
         """The context as a read-only root filesystem (COPY's source)."""
-        return LayerStack((self.layer(),))
+        return LayerStack((self.layer(builder),))
 
     def paths(self) -> list[str]:
         return sorted(self.entries, key=sort_key)
@@ -277,11 +289,13 @@ class BuildContext:
         return human_size(self.tar_size)
 
 
-def _walk(root: str, pm: PatternMatcher, top_excluded: set[str]) -> tuple[dict[str, Entry], int]:
+def _walk(root: str, pm: PatternMatcher, top_excluded: set[str]):
     """Walk like moby's `archive.TarWithOptions`: lexical order, excluded files skipped,
     an excluded dir skipped unless an exception pattern starts with it (then its
-    contents are matched one by one, the dir itself is not sent)."""
+    contents are matched one by one, the dir itself is not sent, but it exists on the
+    builder's side when something below it is). Returns (entries, implied dirs, tar size)."""
     entries: dict[str, Entry] = {}
+    implied: set[str] = set()
     size = 0
     total = 0
 
@@ -304,7 +318,12 @@ def _walk(root: str, pm: PatternMatcher, top_excluded: set[str]) -> tuple[dict[s
                 dir_slash = crel + "/"
                 if not any(p.exclusion and (p.text + "/").startswith(dir_slash) for p in pm.patterns):
                     continue
+                before = len(entries)
                 visit(crel)
+                if len(entries) > before:
+                    key = "/" + crel
+                    entries[key] = Entry(DIR, st.S_IMODE(info.st_mode), 0, 0, data=None, size=0)
+                    implied.add(key)
                 continue
             mode = st.S_IMODE(info.st_mode)
             key = "/" + crel
@@ -327,7 +346,7 @@ def _walk(root: str, pm: PatternMatcher, top_excluded: set[str]) -> tuple[dict[s
             # sockets and devices: the client skips sockets; devices are rare in contexts
 
     visit("")
-    return entries, size + 1024
+    return dict(sorted(entries.items(), key=lambda kv: sort_key(kv[0]))), implied, size + 1024
 
 
 def _padded(n: int) -> int:

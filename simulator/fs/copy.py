@@ -42,10 +42,10 @@ class CopyResult:
     warnings: tuple[str, ...] = ()
 
 
-def _source_view(source) -> WorkingFS:
+def _source_view(source, builder: str = "buildkit") -> WorkingFS:
     from simulator.context import BuildContext
     if isinstance(source, BuildContext):
-        return WorkingFS(source.stack())
+        return WorkingFS(source.stack(builder))
     if isinstance(source, LayerStack):
         return WorkingFS(source)
     if isinstance(source, WorkingFS):
@@ -88,7 +88,7 @@ def apply_copy(fs: WorkingFS, source, srcs: list[str], dest: str, *, workdir: st
                features=None, from_stage: bool = False, heredocs: dict[str, bytes] | None = None,
                cmd: str | None = None) -> CopyResult:
     cmd = cmd or ("ADD" if is_add else "COPY")
-    op = _Copy(fs, _source_view(source), builder, is_add, cmd, from_stage)
+    op = _Copy(fs, _source_view(source, builder), builder, is_add, cmd, from_stage)
     try:
         return op.run(srcs, dest, workdir, chown, chmod, heredocs or {})
     except (ChownError, UnpackError) as e:
