@@ -20,9 +20,61 @@ def unknown_layer(reason: str):
     return _layer_cls()(entries={}, unknown_reason=reason)
 
 
-def _stack(st):
+SQUASH_AFTER = 24  # layers read through before a cached flattened view is made
+
+
+class ReadViews:
+    """Read-only merged views of a stage's layers, flattened now and then.
+
+    A lookup walks every layer, so reading through N layers after N RUN/WORKDIR/COPY
+    steps would make a build quadratic. The layers an image records never change; only
+    the view RUN/COPY/WORKDIR read from is flattened (every SQUASH_AFTER layers, and
+    only over layers whose content is fully known). Keyed by the (immutable) Chain node.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[int, tuple] = {}  # id(chain node) -> (node, tuple of read layers)
+
+    def stack(self, chain):
+        from simulator.fs.layer import LayerStack
+
+        pending = []
+        node = chain
+        base: tuple = ()
+        while node is not None and node.size:
+            hit = self._cache.get(id(node))
+            if hit is not None and hit[0] is node:
+                base = hit[1]
+                break
+            pending.append(node.item)
+            node = node.prev
+        pending.reverse()
+        layers = base + tuple(pending)
+        if len(pending) >= SQUASH_AFTER and all(getattr(x, "unknown_reason", None) is None for x in layers):
+            layers = (_flatten(layers),)
+            self._cache[id(chain)] = (chain, layers)
+        return LayerStack(layers)
+
+
+def _flatten(layers):
+    import attrs as _attrs
+
+    from simulator.fs.entry import DIR
+    from simulator.fs.layer import Layer, LayerStack
+
+    entries = {}
+    for path, e in LayerStack(tuple(layers)).walk("/"):
+        if e.kind == DIR and getattr(e, "opaque", False):
+            e = _attrs.evolve(e, opaque=False)
+        entries[path] = e
+    return Layer(entries=entries)
+
+
+def _stack(st, views: "ReadViews | None" = None):
     from simulator.fs.layer import LayerStack
 
+    if views is not None:
+        return views.stack(st.layers)
     return LayerStack(tuple(st.layers.to_tuple()))
 
 
@@ -71,11 +123,12 @@ class FsOps:
     def __init__(self, context=None, resolve_source=None):
         self.context = context
         self.resolve_source = resolve_source  # (from value, builder) -> source for COPY --from
+        self.views = ReadViews()
 
     def _fs(self, st):
         from simulator.fs.working import WorkingFS
 
-        return WorkingFS(_stack(st))
+        return WorkingFS(_stack(st, self.views))
 
     # -- WORKDIR ------------------------------------------------------------------------
     def mkdir_layer(self, st, path: str, owner: str | None, builder: str = "buildkit"):

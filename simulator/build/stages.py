@@ -52,6 +52,10 @@ def valid_reference(ref: str) -> bool:
     return bool(_REF.match(ref))
 
 
+#: images read from tarballs, shared between builds (Images are immutable)
+_LOADED: dict = {}
+
+
 class BaseResolver:
     """Finds base images: given Images, `--base-image` tarballs, then the catalog."""
 
@@ -82,6 +86,23 @@ class BaseResolver:
         return img
 
     def _load(self, ref: str, path: str) -> Image:
+        import os
+
+        try:
+            st = os.stat(path)
+            key = (os.path.realpath(path), st.st_size, st.st_mtime_ns, ref)
+        except OSError:
+            key = None
+        if key is not None and key in _LOADED:
+            return _LOADED[key]
+        img = self._load_uncached(ref, path)
+        if key is not None:
+            if len(_LOADED) > 64:
+                _LOADED.clear()
+            _LOADED[key] = img
+        return img
+
+    def _load_uncached(self, ref: str, path: str) -> Image:
         try:
             from simulator import imagestore
             loader = getattr(imagestore, "load", None) or getattr(imagestore, "load_image", None)
