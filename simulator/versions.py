@@ -97,6 +97,16 @@ class FeatureSet:
         return True
 
     @property
+    def global_arg_errors_reported(self) -> bool:
+        """An expansion error in a global (pre-FROM) ARG default fails the build (1.8.0:
+        `buildMetaArgs` returns the error). Before, BuildKit drops it and the default becomes
+        "" (`*metaArg.Value, _ = shlex.ProcessWord...`); checked on the 20.10 engine
+        (2026-12-04): `ARG X=${U:?boom}` / `FROM scratch` / `ARG X` / `ENV Y=$X` builds with
+        `Y=` on BuildKit. The classic builder always fails (`processMetaArg`): `failed to
+        process "${U:?boom}": U: boom`."""
+        return self.frontend >= (1, 8)
+
+    @property
     def run_history_dedups_args(self) -> bool:
         """`RUN |N a=1 ...` history lists a re-declared ARG once (1.12.0, PR #5508)."""
         return self.frontend >= (1, 12)

@@ -64,3 +64,10 @@ def test_syntax_frontend(syntax, expected):
 def test_labs_heredocs():
     assert syntax_frontend("docker/dockerfile:1.3-labs").heredocs
     assert not syntax_frontend("docker/dockerfile:1.3").heredocs
+
+
+def test_global_arg_errors():
+    # 20.10 engine, recorded 2026-12-04: `ARG X=${U:?boom}` before `FROM scratch` builds on
+    # BuildKit (X becomes ""), fails on the classic builder; 1.8.0 reports the error
+    assert not engine("20.10").features.global_arg_errors_reported
+    assert syntax_frontend("docker/dockerfile:1.8").global_arg_errors_reported
