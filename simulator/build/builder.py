@@ -334,7 +334,9 @@ class _Build:
                             variant=p.variant, known=p.known, unknown_reason=p.unknown_reason,
                             shell_flavour=p.shell_flavour)
             if not self.legacy:
-                st = st.evolve(run_env=p.run_env, config=st.config.evolve(on_build=None))
+                # the parent stage's ONBUILD lines fire in this child (v0.8: its config
+                # OnBuild is dispatched; newer: initOnBuildTriggers takes base.commands)
+                st = st.evolve(run_env=p.run_env)
                 if self.features.from_stage_inherits_arg_declarations:
                     st = st.evolve(args=p.args)
             else:
