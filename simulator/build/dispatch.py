@@ -193,7 +193,10 @@ def do_entrypoint(st: StageState, ins: I.Entrypoint, ctx: Ctx, out: Outcome) -> 
 
 def do_healthcheck(st: StageState, ins: I.HealthcheckInstr, ctx: Ctx, out: Outcome) -> StageState:
     hc = ins.health
-    text = "HEALTHCHECK " + H.healthcheck_text(hc, with_start_interval=not ctx.legacy and ctx.frontend >= (1, 6))
+    if not ctx.legacy and ctx.frontend >= (1, 24):  # %+v since dockerfile/1.24.0 (d67dafeb8)
+        text = "HEALTHCHECK " + H.healthcheck_plus_v(hc)
+    else:
+        text = "HEALTHCHECK " + H.healthcheck_text(hc, with_start_interval=not ctx.legacy and ctx.frontend >= (1, 6))
     if ctx.legacy and st.config.healthcheck is not None:
         # the daemon's commit merges the previous image's healthcheck into zero fields
         old = st.config.healthcheck
@@ -253,8 +256,8 @@ def do_expose(st: StageState, ins: I.Expose, ctx: Ctx, out: Outcome) -> StageSta
     out.add("config:ExposedPorts")
     if ctx.legacy:
         text = "EXPOSE " + " ".join(ports)
-    elif ctx.frontend >= (1, 5):
-        text = "EXPOSE " + H.plain_list(sorted(set(keys)))
+    elif ctx.frontend >= (1, 18):  # a []string since dockerfile/1.18.0 (97182d488)
+        text = "EXPOSE " + H.plain_list(keys)
     else:
         text = "EXPOSE " + H.go_map_keys(set(keys))
     return _meta_history(st, ctx, text)
@@ -487,7 +490,7 @@ def do_copy(st: StageState, ins, ctx: Ctx, out: Outcome, fsops=None) -> StageSta
             return st.add_history(text, True)
         return st.add_layer(layer).add_history(text, False)
     words = [name]
-    if ctx.frontend >= (1, 3):  # newer frontends name the flags that change the result
+    if ctx.frontend >= (1, 7):  # --parents/--chown/--chmod in history since dockerfile/1.7.0 (c7ce41a2f)
         if getattr(ins, "parents", False):
             words.append("--parents")
         if chown:

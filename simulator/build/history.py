@@ -75,6 +75,14 @@ def healthcheck_text(hc, with_start_interval: bool) -> str:
     return "&{" + " ".join(parts) + "}"
 
 
+def healthcheck_plus_v(hc) -> str:
+    """fmt %+v of a HealthcheckConfig (dockerfile/1.24+):
+    `{Test:[CMD-SHELL true] Interval:5s Timeout:0s StartPeriod:0s StartInterval:0s Retries:0}`."""
+    return (f"{{Test:{plain_list(hc.test)} Interval:{go_duration(hc.interval)} Timeout:{go_duration(hc.timeout)} "
+            f"StartPeriod:{go_duration(hc.start_period)} StartInterval:{go_duration(hc.start_interval)} "
+            f"Retries:{hc.retries}}}")
+
+
 def go_map_keys(keys) -> str:
     """fmt %v of a map[string]struct{}: `map[a:{} b:{}]` (keys sorted)."""
     return "map[" + " ".join(f"{k}:{{}}" for k in sorted(keys)) + "]"
