@@ -268,6 +268,13 @@ class _Copy:
         mode = e.mode
         if self.mode is not None and e.kind != SYMLINK:
             mode = (mode & ~0o777) | (self.mode & 0o777)
+        if self.legacy and self.owner is not None and e.kind == FILE:
+            # the classic builder lchown()s after copying, and Linux then drops setuid
+            # (and setgid when group-executable) from a regular file; BuildKit chmods
+            # after its chown, so it keeps them
+            mode &= ~0o4000
+            if mode & 0o010:
+                mode &= ~0o2000
         return attrs.evolve(e, uid=uid, gid=gid, mode=mode)
 
     def _mkdir_p(self, path: str) -> str:
@@ -359,9 +366,13 @@ class _Copy:
         for rel, e in unpack(data):
             if not rel:
                 continue
-            target = self._contained_target(root, rel)
+            target, crossed = self._chroot_walk(root, rel)
             par = parent(target)
             if self.fs.lstat_entry(par) is None:
+                if crossed:  # the literal parent exists (a symlink) but leads nowhere
+                    prefix = "failed to copy files: " if self.legacy else ""
+                    raise CopyError(f"{prefix}Error processing tar file(exit status 1): open /{rel}: "
+                                    "no such file or directory")
                 saved = self.dir_owner
                 self.dir_owner = (0, 0)
                 self._mkdir_p(par)
@@ -381,8 +392,12 @@ class _Copy:
         self.copied.append(root)
 
     def _contained_target(self, root: str, rel: str) -> str:
-        """root/rel with the parent's symlinks resolved as in a chroot at `root`: an
-        absolute link target or `..` never leaves the destination directory."""
+        return self._chroot_walk(root, rel)[0]
+
+    def _chroot_walk(self, root: str, rel: str) -> tuple[str, bool]:
+        """(root/rel with the parent's symlinks resolved as in a chroot at `root`, whether
+        a symlink was crossed): an absolute link target or `..` never leaves the
+        destination directory."""
         done = root
         parts = [p for p in posixpath.dirname(rel).split("/") if p not in ("", ".")]
         hops = 0
@@ -404,7 +419,7 @@ class _Copy:
                 parts = [p for p in target.split("/") if p not in ("", ".")] + parts
                 continue
             done = cand
-        return norm(done.rstrip("/") + "/" + posixpath.basename(rel))
+        return norm(done.rstrip("/") + "/" + posixpath.basename(rel)), hops > 0
 
     def _url(self, src: str, dpath: str, dslash: bool) -> None:
         """ADD <url>: the simulator never downloads; the file is there with unknown

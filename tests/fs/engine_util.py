@@ -96,3 +96,15 @@ def write_context(root: str, files: dict) -> None:
             with open(p, "wb") as f:
                 f.write(spec[1])
             os.chmod(p, spec[2])
+
+
+def normalise_error(output: str) -> str:
+    """The build's last error line without host paths (overlay2 mount points)."""
+    lines = [ln for ln in output.strip().splitlines() if ln.strip()]
+    last = lines[-1] if lines else ""
+    return strip_host_paths(last)
+
+
+def strip_host_paths(text: str) -> str:
+    import re
+    return re.sub(r"/var/lib/docker/overlay2/[0-9a-z]+/merged", "", text)

@@ -1,0 +1,57 @@
+"""COPY/ADD/WORKDIR against real builds: every layer's file list (paths, types, modes,
+owners, sizes, digests, link targets), the image size, the classic builder's history
+digests, and the error line when the build fails. Both builders, engine 20.10."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.context import BuildContext
+from simulator.fs import Layer
+
+from . import engine_util as E
+from . import minibuild as M
+from .cases import CASES
+
+pytestmark = pytest.mark.engine
+BASE = "dsim/busybox:1.35"
+
+
+@pytest.fixture(scope="module")
+def base_layers(engine):
+    return [Layer.from_tar(b) for b in E.saved_layers(BASE)]
+
+
+def compare(name, files, lines, builder, base_layers, tmp_path):
+    ctx = str(tmp_path / name)
+    df = f"FROM {BASE}\nCOPY seed/ /\n" + "\n".join(lines) + "\n"
+    E.write_context(ctx, {**files, "Dockerfile": df.encode()})
+    tag, out = E.build(ctx, builder)
+    try:
+        layers, hist, err = M.run(df, BuildContext.from_dir(ctx), base_layers, builder)
+        if tag is None:
+            real_err = E.normalise_error(out)
+            assert err is not None, f"engine failed ({real_err}) but the simulator built"
+            assert E.strip_host_paths(err) == real_err
+            return
+        assert err is None, f"simulator failed: {err}"
+        real = [Layer.from_tar(b) for b in E.saved_layers(tag)[len(base_layers):]]
+        assert len(layers) == len(real)
+        for i, (r, s) in enumerate(zip(real, layers)):
+            R, S = M.rowset(r.files()), M.rowset(s.files())
+            assert R == S, f"layer {i + 1}: engine-only {sorted(R - S)} simulator-only {sorted(S - R)}"
+        assert sum(x.size for x in base_layers + layers) == E.inspect(tag)["Size"]
+        if builder == "legacy":
+            real_hist = [h["CreatedBy"] for h in E.history(tag)
+                         if "#(nop) COPY" in h["CreatedBy"] or "#(nop) ADD" in h["CreatedBy"]]
+            assert real_hist == ["/bin/sh -c #(nop) " + h for h in hist if h]
+    finally:
+        if tag:
+            E.remove(tag)
+
+
+@pytest.mark.parametrize("builder", ["buildkit", "legacy"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_copy_case(name, builder, base_layers, tmp_path):
+    files, lines = CASES[name]
+    compare(name, files, lines, builder, base_layers, tmp_path)
