@@ -15,7 +15,7 @@ from simulator.build.dispatch import PROXY_ARGS, LEGACY_BUILTIN_ARGS, Ctx, dispa
 from simulator.build.fsops import FinalError, FsOps, RunFailed
 from simulator.build.options import BuildOptions, BuildResult, StageSummary, Step
 from simulator.build.state import Chain, StageState, env_list_set
-from simulator.build.stages import (DEFAULT_PATH, BaseResolver, find_stage, platform_args, reachable,
+from simulator.build.stages import (DEFAULT_PATH, BaseResolver, dependency_order, find_stage, platform_args,
                                     valid_reference)
 from simulator.errors import BuildError, SimulatorError
 from simulator.image import Image
@@ -275,7 +275,10 @@ class _Build:
                             raise _Fail(r.llb("variable expansion is not supported for --from, define a new "
                                               "stage with FROM using ARG from global scope as a workaround"), c.line)
                         raise _Fail(r.llb(f'failed to parse stage name "{c.from_}": invalid reference format'), c.line)
-            todo = sorted(reachable(stages, target.index, base_names))
+            try:
+                todo = dependency_order(stages, target.index, base_names)
+            except BuildError as e:
+                raise _Fail(r.llb(e.message)) from None
         self.ctx = Ctx(builder=opts.builder, features=self.features, lexer=self.lexer, build_args=self.build_args,
                        meta=meta, context=self.fsops.context, stage_images={})
         done: dict[int, StageState] = {}

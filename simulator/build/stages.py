@@ -204,3 +204,76 @@ def _read_saved_image(path: str) -> Image:
     return Image(config=ImageConfig.from_json(cfg.get("config")), history=history, layers=tuple(layers),
                  os=cfg.get("os") or "linux", architecture=cfg.get("architecture") or "amd64",
                  variant=cfg.get("variant") or "", known=True, shell_flavour="ash")
+
+
+def dependency_order(stages, target_index: int, base_names: dict[int, str]) -> list[int]:
+    """Reachable stages, each after the stages it reads from (BuildKit resolves
+    `COPY --from=<name>` against every stage, later ones included). Raises BuildError on
+    a cycle, with BuildKit's message."""
+    cyclic = circular_dependency(stages)
+    if cyclic is not None:
+        raise BuildError(f"circular dependency detected on stage: {cyclic.name or f'stage-{cyclic.index}'}")
+    order: list[int] = []
+    state: dict[int, int] = {}  # 1 visiting, 2 done
+
+    def deps(i: int) -> list[int]:
+        out = []
+        base = find_stage(stages, base_names[i], before=i)
+        if base is not None:
+            out.append(base.index)
+        for src in stage_sources(stages[i]):
+            try:
+                dep = find_stage(stages, src)
+            except BuildError:
+                dep = None
+            if dep is not None:
+                out.append(dep.index)
+        return out
+
+    def visit(i: int) -> None:
+        if state.get(i) == 2:
+            return
+        if state.get(i) == 1:
+            return  # a cycle; circular_dependency() reports it first
+        state[i] = 1
+        for d in deps(i):
+            visit(d)
+        state[i] = 2
+        order.append(i)
+
+    visit(target_index)
+    return order
+
+
+def circular_dependency(stages):
+    """hasCircularDependency (convert.go): over every stage in order, following COPY
+    --from / RUN --mount=from edges (not FROM), the first stage whose walk meets a cycle."""
+    def deps(st):
+        out = []
+        for src in stage_sources(st):
+            try:
+                dep = find_stage(stages, src)
+            except BuildError:
+                dep = None
+            if dep is not None:
+                out.append(dep)
+        return out
+
+    visited: set[int] = set()
+    path: set[int] = set()
+
+    def visit(st) -> bool:
+        if st.index in visited:
+            return False
+        visited.add(st.index)
+        path.add(st.index)
+        for d in deps(st):
+            if d.index in path or visit(d):
+                return True
+        path.discard(st.index)
+        return False
+
+    for st in stages:
+        if visit(st):
+            return st
+    return None
