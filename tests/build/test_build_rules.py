@@ -189,3 +189,30 @@ def test_unknown_base_image_is_marked_unknown():
     assert res.ok and not res.image.known and res.image.size is None
     assert res.image.config.env_dict()["A"] == "1"
     assert any("nowhere/nothing:1" in w for w in res.warnings)
+
+
+# engine: ONBUILD in a stage fires in its direct child stage only (both builders);
+# docker history --no-trunc, oldest first; Config.OnBuild null
+ONBUILD_STAGES = "FROM dsim/busybox:1.35 AS a\nRUN echo hi > /x\nONBUILD RUN echo trig > /t\nFROM a AS b\nRUN cat /t\nFROM b\nRUN ls /t\n"
+ONBUILD_HISTORY = {
+    "buildkit": ["RUN /bin/sh -c echo hi > /x # buildkit", "RUN /bin/sh -c echo trig > /t # buildkit",
+                 "RUN /bin/sh -c cat /t # buildkit", "RUN /bin/sh -c ls /t # buildkit"],
+    "legacy": ["/bin/sh -c echo hi > /x", "/bin/sh -c #(nop)  ONBUILD RUN echo trig > /t",
+               "/bin/sh -c echo trig > /t", "/bin/sh -c cat /t", "/bin/sh -c ls /t"],
+}
+
+
+@pytest.mark.parametrize("builder", ["buildkit", "legacy"])
+def test_onbuild_fires_in_child_stage_only(builder, base_images):
+    res = _build(ONBUILD_STAGES, builder, base_images)
+    assert res.ok, res.error
+    assert [h.created_by for h in res.image.history][2:] == ONBUILD_HISTORY[builder]
+    assert res.image.config.to_json()["OnBuild"] is None
+
+
+def test_circular_copy_from(base_images):
+    # engine (BuildKit): the first stage in file order whose walk meets the cycle
+    text = "FROM dsim/busybox:1.35 AS a\nCOPY --from=b /x /x\nFROM dsim/busybox:1.35 AS b\nCOPY --from=a /x /y\n"
+    res = _build(text, "buildkit", base_images)
+    assert res.error == ("failed to solve with frontend dockerfile.v0: failed to create LLB definition: "
+                         "circular dependency detected on stage: a")
