@@ -16,7 +16,7 @@ from simulator.build.fsops import FinalError, FsOps, RunFailed
 from simulator.build.options import BuildOptions, BuildResult, StageSummary, Step
 from simulator.build.state import Chain, StageState, env_list_set
 from simulator.build.stages import (DEFAULT_PATH, BaseResolver, dependency_order, find_stage, platform_args,
-                                    valid_reference)
+                                    reference_error)
 from simulator.errors import BuildError, SimulatorError
 from simulator.image import Image
 
@@ -267,14 +267,7 @@ class _Build:
         if self.legacy:
             todo = [s.index for s in stages if s.index <= target.index]
         else:
-            # COPY --from with a variable is rejected before anything is built
-            for s in stages:
-                for c in s.commands:
-                    if isinstance(c, I.Copy) and c.from_ and "$" in c.from_:
-                        if tuple(self.features.frontend) >= (1, 4):
-                            raise _Fail(r.llb("variable expansion is not supported for --from, define a new "
-                                              "stage with FROM using ARG from global scope as a workaround"), c.line)
-                        raise _Fail(r.llb(f'failed to parse stage name "{c.from_}": invalid reference format'), c.line)
+            self._buildkit_prechecks(stages, base_names)
             try:
                 todo = dependency_order(stages, target.index, base_names)
             except BuildError as e:
@@ -305,13 +298,62 @@ class _Build:
 
     def _copy_source(self, value: str):
         """COPY --from: a finished stage (by name or index), else an image."""
-        try:
-            stage = find_stage(self.df.stages, value)
-        except BuildError:
-            stage = None
+        if self.legacy:
+            return self._legacy_copy_source(value)
+        stage = find_stage(self.df.stages, value)
         if stage is not None:
             return self.done.get(stage.index)
         return self.resolver.resolve(value)
+
+    def _legacy_copy_source(self, value: str):
+        """getImageMount: a committed stage by name, else by index, else an image."""
+        committed = [i for i in sorted(self.done)]
+        for i in committed:
+            s = self.df.stages[i]
+            if s.name and s.name == value.lower():
+                return self.done[i]
+        try:
+            ix = int(value)
+        except ValueError:
+            ix = None
+        if ix is not None:
+            if ix == len(committed):
+                raise FinalError(f"invalid from flag value {value}: refers to current build stage")
+            if ix < 0 or ix > len(committed):
+                raise FinalError(f"invalid from flag value {value}: index out of bounds")
+            return self.done[committed[ix]]
+        err = reference_error(value)
+        if err:
+            raise FinalError(f"invalid from flag value {value}: {err}")
+        return self.resolver.resolve(value)
+
+    def _buildkit_prechecks(self, stages, base_names) -> None:
+        """What BuildKit checks for every stage, reachable or not, before building:
+        COPY --from targets (toCommand) and image references (ParseNormalizedNamed)."""
+        r = self.r
+        new = tuple(self.features.frontend) >= (1, 4)
+        for st in stages:
+            for c in st.commands:
+                if not (isinstance(c, I.Copy) and c.from_):
+                    continue
+                if "$" in c.from_ and new:
+                    raise _Fail(r.llb("variable expansion is not supported for --from, define a new "
+                                      "stage with FROM using ARG from global scope as a workaround"), c.line)
+                if c.from_.lstrip("-").isdigit():
+                    if not 0 <= int(c.from_) < len(stages):
+                        raise _Fail(r.llb(f"invalid stage index {int(c.from_)}"), c.line)
+                    continue
+                if find_stage(stages, c.from_) is None:
+                    err = reference_error(c.from_)
+                    if err:
+                        raise _Fail(r.llb(f'failed to parse stage name "{c.from_}": {err}'), c.line)
+        for st in stages:
+            name = base_names[st.index]
+            if name == "scratch" or find_stage(stages, name, before=st.index) is not None:
+                continue
+            err = reference_error(name)
+            if err:
+                raise _Fail(r.llb(f'failed to parse stage name "{name}": {err}'), st.from_.line)
 
     def _step(self, st: StageState, stage, ins) -> StageState:
         try:
@@ -345,9 +387,6 @@ class _Build:
             else:
                 st = st.evolve(run_env=())
         else:
-            if not self.legacy and not valid_reference(base_name) and base_name != "scratch":
-                raise _Fail(self.r.llb(f'failed to parse stage name "{base_name}": invalid reference format'),
-                            stage.from_.line)
             img = self.resolver.resolve(base_name)
             st = StageState(index=stage.index, name=stage.name, base=base_name, config=img.config,
                             history=Chain.of(img.history), layers=Chain.of(img.layers), os=img.os,

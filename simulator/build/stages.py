@@ -49,7 +49,24 @@ _REF = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?/)?[a-z0-9]+(?:(
 
 
 def valid_reference(ref: str) -> bool:
-    return bool(_REF.match(ref))
+    return reference_error(ref) is None
+
+
+def reference_error(ref: str) -> str | None:
+    """distribution/reference.ParseNormalizedNamed's error for `ref`, or None if valid."""
+    if ref == "":
+        return "repository name must have at least one component"
+    i = ref.find("/")
+    if i == -1 or (not any(c in ref[:i] for c in ".:") and ref[:i] != "localhost" and ref[:i].lower() == ref[:i]):
+        remainder = ref
+    else:
+        remainder = ref[i + 1:]
+    remote = remainder.split(":", 1)[0] if ":" in remainder else remainder
+    if remote.lower() != remote:
+        return "invalid reference format: repository name must be lowercase"
+    if not _REF.match(ref):
+        return "invalid reference format"
+    return None
 
 
 #: images read from tarballs, shared between builds (Images are immutable)
