@@ -91,8 +91,22 @@ class _Renderer:
         return f"failed to solve: {msg}"
 
     def run_failed(self, argv, code: int, start_error: str | None = None) -> str:
-        if start_error and self.legacy:
-            return start_error
+        """A RUN that failed (engine 20.10): a process that could not be exec'd is a runc
+        create failure (BuildKit: exit code 1; classic: the OCI runtime error), a user
+        lookup failure is reported as it is."""
+        if start_error:
+            exec_failure = start_error.startswith("exec:")
+            if self.legacy:
+                if exec_failure:
+                    return ("failed to create shim task: OCI runtime create failed: runc create failed: "
+                            f"unable to start container process: {start_error}: unknown")
+                return start_error
+            if exec_failure:
+                code, start_error = 1, None
+            elif self.old:
+                return f"executor failed running [{' '.join(argv)}]: {start_error}"
+            else:
+                return f"failed to solve: process \"{' '.join(argv)}\" did not complete successfully: {start_error}"
         if self.legacy:
             return f"The command '{' '.join(argv)}' returned a non-zero code: {code}"
         if self.old:
@@ -392,6 +406,8 @@ class _Build:
                             history=Chain.of(img.history), layers=Chain.of(img.layers), os=img.os,
                             architecture=img.architecture, variant=img.variant, known=img.known,
                             unknown_reason=img.unknown_reason, shell_flavour=_shell_flavour(img))
+        if not self.legacy and base_name == "scratch" and parent is None:
+            st = st.with_config(working_dir=st.config.working_dir or "/")  # emptyImage(): WorkingDir "/"
         # make sure PATH is set
         if "PATH" not in st.config.env_dict():
             st = st.with_config(env=tuple(st.config.env or ()) + (f"PATH={DEFAULT_PATH}",))

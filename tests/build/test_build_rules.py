@@ -151,6 +151,15 @@ ERROR_CASES = [
     ("FROM scratch\nCOPY --link a /b\n", "buildkit",
      "failed to solve with frontend dockerfile.v0: failed to create LLB definition: dockerfile parse error line 2: Unknown flag: link"),
     ("FROM scratch\nCOPY --link a /b\n", "legacy", "Error response from daemon: dockerfile parse error line 2: Unknown flag: link"),
+    ('FROM scratch\nRUN echo "no shell in scratch"\n', "buildkit",
+     'executor failed running [/bin/sh -c echo "no shell in scratch"]: exit code: 1'),
+    ('FROM scratch\nRUN echo "no shell in scratch"\n', "legacy",
+     'failed to create shim task: OCI runtime create failed: runc create failed: unable to start container '
+     'process: exec: "/bin/sh": stat /bin/sh: no such file or directory: unknown'),
+    ("FROM dsim/busybox:1.35\nUSER ghost\nRUN id\n", "buildkit",
+     "executor failed running [/bin/sh -c id]: unable to find user ghost: no matching entries in passwd file"),
+    ("FROM dsim/busybox:1.35\nUSER ghost\nRUN id\n", "legacy",
+     "unable to find user ghost: no matching entries in passwd file"),
     ("FROM scratch\nCOPY --chmod=755 a /b\n", "legacy",
      "the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled"),
 ]
@@ -170,6 +179,15 @@ def test_target_errors(base_images):
     lg = _build(text, "legacy", base_images, target="foo")
     assert bk.error == "failed to solve with frontend dockerfile.v0: failed to create LLB definition: target stage foo could not be found"
     assert lg.error == "Error response from daemon: failed to reach build target foo in Dockerfile"
+
+
+def test_scratch_workdir(base_images, tmp_path):
+    # engine: a FROM scratch stage's image has WorkingDir "/" with BuildKit (emptyImage), "" with legacy
+    (tmp_path / "a").write_text("a\n")
+    for builder, wd in (("buildkit", "/"), ("legacy", "")):
+        res = build(BuildOptions(context=str(tmp_path), dockerfile_text="FROM scratch\nCOPY a /a\n", builder=builder,
+                                 engine="20.10", base_images=base_images))
+        assert res.ok and res.image.config.working_dir == wd
 
 
 def test_duplicate_stage_name_is_fine_in_buildkit(base_images):
