@@ -260,6 +260,7 @@ class _Build:
         meta = self._meta_args(df)
         stages = df.stages
         from_env = self._legacy_from_env(meta) if self.legacy else {k: v for k, v in meta.items() if v is not None}
+        self._from_env = from_env
         base_names: dict[int, str] = {}
         for st in stages:
             name = self._word(st.base_name, from_env, st.from_.line)
@@ -384,6 +385,25 @@ class _Build:
         return st2
 
     # ------------------------------------------------------------------------------------
+    def _stage_platform(self, stage) -> tuple[str, str, str] | None:
+        """FROM --platform: expanded with the global ARGs, as os/arch/variant."""
+        raw = stage.from_.platform
+        if not raw:
+            return None
+        env = self._from_env
+        try:
+            value = self.lexer.process_word(raw, env)
+        except BuildError as e:
+            raise _Fail(self.r.llb(f"failed to process arguments for platform {raw}: {e.message}"),
+                        stage.from_.line) from None
+        parts = value.lower().split("/")
+        if not value or len(parts) > 3 or any(not p for p in parts):
+            raise _Fail(self.r.llb(f"failed to parse platform {value}: \"{value}\": unknown operating system or "
+                                   "architecture: invalid argument"), stage.from_.line)
+        if len(parts) == 1:
+            parts = ["linux", parts[0]] if parts[0] not in ("linux", "windows", "darwin", "freebsd") else [parts[0], "amd64"]
+        return parts[0], parts[1], parts[2] if len(parts) > 2 else ""
+
     def _init_stage(self, stage, base_name: str, stages, done) -> StageState:
         parent = find_stage(stages, base_name, before=stage.index)
         if parent is not None and parent.index in done:
@@ -402,6 +422,15 @@ class _Build:
                 st = st.evolve(run_env=())
         else:
             img = self.resolver.resolve(base_name)
+            plat = self._stage_platform(stage)
+            if plat is not None and base_name != "scratch" and img.known and \
+                    (plat[0], plat[1]) != (img.os, img.architecture):
+                # a local image of another platform: the engine would look for the requested
+                # one in a registry; the simulator cannot know what it would get
+                msg = (f"FROM --platform={'/'.join(p for p in plat if p)} {base_name}: the given image is "
+                       f"{img.platform}; the requested platform's image is unknown")
+                self.resolver.warnings.append(msg)
+                img = Image(config=img.config, known=False, unknown_reason=msg, ref=img.ref)
             st = StageState(index=stage.index, name=stage.name, base=base_name, config=img.config,
                             history=Chain.of(img.history), layers=Chain.of(img.layers), os=img.os,
                             architecture=img.architecture, variant=img.variant, known=img.known,
