@@ -122,7 +122,11 @@ def _may_own_heredocs(line: str) -> bool:
         return False  # the grammar reports the error
 
 
-def _scan(text: str, filename: str, heredocs: bool) -> tuple[list[_Logical], _DirectiveReader, list[Warning_]]:
+def _scan(text: str, filename: str, heredocs: bool):
+    """(logical lines, directives, warnings, the error that stopped the scan or None).
+
+    A heredoc error stops the scan, but BuildKit reports a fault in an earlier (or the
+    same) instruction line first, so the caller decides which to raise."""
     phys = _physical_lines(text)
     if phys and phys[0].startswith(_BOM):
         phys[0] = phys[0][1:]
@@ -175,7 +179,8 @@ def _scan(text: str, filename: str, heredocs: bool) -> tuple[list[_Logical], _Di
             try:
                 item.markers = markers_in_line(line)
             except LexError as e:
-                raise DockerfileSyntaxError(str(e), start) from None
+                out.append(item)
+                return out, directives, warnings, DockerfileSyntaxError(str(e), start)
             for mk in item.markers:
                 body = []
                 terminated = False
@@ -190,11 +195,12 @@ def _scan(text: str, filename: str, heredocs: bool) -> tuple[list[_Logical], _Di
                         break
                     body.append(raw)
                 if not terminated:
-                    raise DockerfileSyntaxError("unterminated heredoc", start)
+                    out.append(item)
+                    return out, directives, warnings, DockerfileSyntaxError("unterminated heredoc", start)
                 item.heredocs.append(Heredoc(mk.name, "".join(body), mk.fd, mk.expand, mk.chomp))
             item.end = i
         out.append(item)
-    return out, directives, warnings
+    return out, directives, warnings, None
 
 
 # ---- the grammar ----------------------------------------------------------------------
@@ -217,9 +223,19 @@ def grammar_text(escape: str) -> str:
 def _parser(escape: str):
     from lark import Lark
 
-    from simulator.parser.transform import LineBuilder
+    from simulator.parser.transform import LineBuilder, line_layouts
 
-    return Lark(grammar_text(escape), parser="lalr", lexer="contextual", transformer=LineBuilder(escape))
+    text = grammar_text(escape)
+    builder = LineBuilder(escape, line_layouts(text), _terminal_regex(text, "QWORD"))
+    builder._line_parser = lambda line: _parse_lines([line], escape)[0]
+    return Lark(text, parser="lalr", lexer="contextual", transformer=builder)
+
+
+def _terminal_regex(text: str, name: str) -> re.Pattern:
+    """A /regex/ terminal of the grammar, compiled for use outside the parser."""
+    m = re.search(r"^" + name + r"(?:\.\d+)?: /(.*)/([a-z]*)$", text, re.M)
+    flags = re.I if "i" in m.group(2) else 0
+    return re.compile(m.group(1), flags)
 
 
 def _needs_bytewise(line: str) -> bool:
@@ -265,11 +281,13 @@ def parse(text: "str | bytes", filename: str = "Dockerfile", *, heredocs: bool =
     if isinstance(text, (bytes, bytearray)):
         text = bytes(text).decode("utf-8", "surrogateescape")
     try:
-        items, directives, warnings = _scan(text, filename, heredocs)
+        items, directives, warnings, pending = _scan(text, filename, heredocs)
         if not items:
             line_count = len(_physical_lines(text))
             raise DockerfileSyntaxError("file with no instructions", max(line_count, 1))
         parsed = _parse_lines_checked(items, directives.escape)
+        if pending is not None:
+            raise pending
     except DockerfileSyntaxError as e:
         e.file = filename
         raise
