@@ -428,13 +428,21 @@ def do_run(st: StageState, ins: I.Run, ctx: Ctx, out: Outcome, fsops=None) -> St
     if ctx.legacy and ins.flags_used:
         raise BuildError(f"the --{ins.flags_used[0]} option requires BuildKit. Refer to "
                          "https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled")
-    if ins.heredocs and ins.prepend_shell and len(ins.cmd_line) == 1:
-        argv = _heredoc_argv(st, ins)
+    unknown = None
+    if ins.heredocs:
+        if len(ins.cmd_line) != 1 or not ins.prepend_shell:
+            raise BuildError(f"parsing produced an invalid run command: {H.plain_list(ins.cmd_line)}")
+        argv, unknown = _heredoc_argv(st, ins)
     else:
         argv = _with_shell(st, ins.cmd_line, ins.prepend_shell)
     hist_args = run_history_args(st, ctx)
     discard = tuple(normalize_workdir("/", v) for v in st.config.volumes or ()) if ctx.legacy else ()
-    layer, empty = (fsops.run_layer(st, argv, run_env(st, ctx), ins, discard) if fsops else (None, False))
+    if unknown is not None:
+        from simulator.build.fsops import unknown_layer
+
+        layer, empty = unknown_layer(unknown), False
+    else:
+        layer, empty = (fsops.run_layer(st, argv, run_env(st, ctx), ins, discard) if fsops else (None, False))
     if ctx.legacy:
         text = H.legacy_run(argv, hist_args)
         if empty:
@@ -447,15 +455,26 @@ def do_run(st: StageState, ins: I.Run, ctx: Ctx, out: Outcome, fsops=None) -> St
     return st.add_layer(layer).add_history(text, False, H.BUILDKIT_COMMENT)
 
 
-def _heredoc_argv(st: StageState, ins: I.Run) -> tuple[str, ...]:
-    """A shell-form RUN with heredocs: the body becomes the shell's argument
-    (convert.go dispatchRun); a lone `#!` heredoc is run as a file (not modelled here)."""
-    h = ins.heredocs[0]
-    body = h.content
+def _heredoc_argv(st: StageState, ins: I.Run) -> tuple[tuple[str, ...], str | None]:
+    """A shell-form RUN with heredocs (convert.go dispatchRun): (argv, unknown reason).
+
+    A lone heredoc marker runs its body as the shell's argument, or, when the body starts
+    with `#!`, as a 0755 file mounted at /dev/pipes/NAME (not modelled: unknown); anything
+    else is the command line with each body and terminator appended, given to the shell."""
     line = ins.cmd_line[0]
-    if len(ins.heredocs) == 1 and line.strip().startswith("<<") and not body.startswith("#!"):
-        return tuple(st.config.shell or H.DEFAULT_SHELL) + (body,)
-    return _with_shell(st, ins.cmd_line, True)
+    first = ins.heredocs[0]
+    data = first.content
+    if getattr(first, "chomp", False):
+        data = I._chomp(data)
+    if I._heredoc_word(line.strip()) is not None:
+        if data.startswith("#!"):
+            return _with_shell(st, (f"/dev/pipes/{first.name}",), True), \
+                f"RUN heredoc script {first.name} (#!) run from a mounted file: not modelled"
+        return tuple(st.config.shell or H.DEFAULT_SHELL) + (data,), None
+    text = line
+    for h in ins.heredocs:
+        text += "\n" + h.content + h.name
+    return tuple(st.config.shell or H.DEFAULT_SHELL) + (text,), None
 
 
 def do_copy(st: StageState, ins, ctx: Ctx, out: Outcome, fsops=None) -> StageState:
