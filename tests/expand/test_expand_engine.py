@@ -20,6 +20,7 @@ from simulator.versions import engine
 
 DATA = json.loads((Path(__file__).parent / "data" / "engine-20.10.json").read_text(encoding="utf-8"))
 BUILDERS = ("buildkit", "legacy")
+GO_BLANKS = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
 def _env(entries: list[str]) -> dict[str, str]:
@@ -49,6 +50,10 @@ def test_engine_2010_expansion(case, builder):
     lexer = Lexer(escape=case["escape"], features=features)
     env = _env(DATA["setup_env"][case["escape"]][builder])
     form, word = case["form"], case["word"]
+    if form == "env":
+        # the line parser trims the line with Go's strings.TrimSpace (any Unicode blank, so
+        # also a trailing U+00A0) before the rest of the line becomes the word
+        word = word.rstrip(GO_BLANKS)
     error = observed.get("error")
     if not observed["ok"] and error.startswith("failed to process "):
         with pytest.raises(LexError) as info:
@@ -67,5 +72,5 @@ def test_engine_2010_expansion(case, builder):
 
 
 def test_table_is_substantial():
-    assert len(DATA["cases"]) >= 140
+    assert len(DATA["cases"]) >= 180
     assert {c["form"] for c in DATA["cases"]} == {"env", "label", "expose", "workdir"}
