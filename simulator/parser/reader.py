@@ -245,18 +245,31 @@ def _needs_bytewise(line: str) -> bool:
     return "--" in line or "healthcheck" in line.lower()
 
 
+# Parsed lines are immutable and depend only on (escape, line): a bounded memo lets a run
+# over thousands of files (simulate parse --format jsonl) skip the lines it has seen.
+_MEMO: dict[tuple[str, str], L.LineParse] = {}
+_MEMO_LIMIT = 100_000
+
+
 def _parse_lines(lines: list[str], escape: str) -> list[L.LineParse]:
     results: list[L.LineParse | None] = [None] * len(lines)
     grammar_idx = []
+    memo = _MEMO
     for k, line in enumerate(lines):
-        if line == "" or _needs_bytewise(line):
+        hit = memo.get((escape, line))
+        if hit is not None:
+            results[k] = hit
+        elif line == "" or _needs_bytewise(line):
             results[k] = L.parse_line(line, escape)
         else:
             grammar_idx.append(k)
     if grammar_idx:
         tree = _parser(escape).parse("\n".join(lines[k] for k in grammar_idx))
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
         for k, lp in zip(grammar_idx, tree):
             results[k] = lp
+            memo[(escape, lines[k])] = lp
     return results  # type: ignore[return-value]
 
 
