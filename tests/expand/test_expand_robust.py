@@ -16,7 +16,7 @@ ENV = st.dictionaries(st.sampled_from(["A", "E", "U", "é", "1", "#"]), st.text(
 FRONTENDS = st.sampled_from([(1, 2), (1, 5), (1, 6), (1, 7), (1, 8), (1, 9), (1, 10), (1, 15), (1, 16), (1, 26)])
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(word=WORDS, env=ENV, fe=FRONTENDS, escape=st.sampled_from(["\\", "`"]),
        raw_quotes=st.booleans(), raw_escapes=st.booleans(), skip_quotes=st.booleans(), skip_unset=st.booleans())
 def test_only_clean_errors(word, env, fe, escape, raw_quotes, raw_escapes, skip_quotes, skip_unset):
