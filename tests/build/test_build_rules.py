@@ -234,3 +234,20 @@ def test_circular_copy_from(base_images):
     res = _build(text, "buildkit", base_images)
     assert res.error == ("failed to solve with frontend dockerfile.v0: failed to create LLB definition: "
                          "circular dependency detected on stage: a")
+
+
+def test_trace_names_what_changed(base_images):
+    text = "FROM dsim/busybox:1.35 AS b\nARG A=1\nENV E=2\nRUN true\nWORKDIR /\nCMD [\"x\"]\n"
+    res = _build(text, "buildkit", base_images)
+    steps = [(s.stage, s.line, s.changed) for s in res.trace]
+    assert steps == [("b", 1, ("base",)), ("b", 2, ("scope",)), ("b", 3, ("env", "config:Env")),
+                     ("b", 4, ("layer",)), ("b", 5, ("config:WorkingDir", "no layer")), ("b", 6, ("config:Cmd",))]
+
+
+def test_buildkit_skips_unreachable_stages_legacy_builds_them(base_images):
+    # a stage nothing depends on fails; BuildKit never builds it, the classic builder does
+    # (corpus stage-unused-failing records the same on the engine)
+    text = "FROM dsim/busybox:1.35 AS unused\nRUN exit 7\nFROM dsim/busybox:1.35\nCMD [\"ok\"]\n"
+    assert _build(text, "buildkit", base_images).ok
+    lg = _build(text, "legacy", base_images)
+    assert lg.error == "The command '/bin/sh -c exit 7' returned a non-zero code: 7"
