@@ -140,6 +140,13 @@ def build(opts: BuildOptions) -> BuildResult:
         text, dfname = _read_dockerfile(opts)
         from simulator.parser import DockerfileSyntaxError, parse
 
+        if text == "":  # a zero-byte file, checked before parsing (engine 20.10 wording)
+            features = _features(opts, None)
+            if opts.builder == "legacy":
+                return BuildResult(None, f"Error response from daemon: the Dockerfile ({os.path.basename(dfname)}) "
+                                         "cannot be empty")
+            return BuildResult(None, _Renderer(opts.builder, features.frontend).llb("the Dockerfile cannot be empty"))
+
         try:
             result = parse(text, dfname)
         except DockerfileSyntaxError as e:
