@@ -239,6 +239,7 @@ def run_shell(parent, argv: list, env: dict, fds: FDs, flavour: str) -> int | No
     if dollar0 is not None and not use_c:
         sh.named_dollar0 = True
     sh.line_base = 0 if use_c else 1
+    sh.applet_name = posixpath.basename(argv[0])
     sh.errexit = "e" in opts
     sh.nounset = "u" in opts
     sub = fds.copy()

@@ -103,7 +103,7 @@ class Ctx:
     def error_prefix(self) -> str:
         """busybox's bb_error_msg prefix: the applet name, or the shell's for a builtin."""
         if self.shell.running_builtin:
-            return posixpath.basename(self.shell.arg0) + ": "
+            return self.shell.applet_name + ": "
         return self.name + ": "
 
     def error(self, msg: str) -> None:
@@ -130,6 +130,7 @@ class Shell:
         self.arg0 = arg0  # the shell's own argv[0], used in error messages
         self.dollar0 = dollar0 if dollar0 is not None else arg0
         self.named_dollar0 = dollar0 is not None
+        self.applet_name = posixpath.basename(arg0)  # busybox's applet_name, for builtin errors
         self.positional = list(positional)
         self.vars: dict[str, Var] = {}
         self.order: dict[str, int] = {}
@@ -259,7 +260,8 @@ class Shell:
         try:
             prog = parse(text)
         except ShellSyntaxError as e:
-            fds.stderr.write(f"{self.arg0}: syntax error: {e}\n")
+            self.lineno = (getattr(e, "line", None) or 1) - 1 + self.line_base
+            fds.stderr.write(f"{self.msg_prefix()}syntax error: {e}\n")
             self.status = 2
             return 2
         try:
@@ -605,7 +607,7 @@ class Shell:
                 if st is None or r.op in (">", ">|"):
                     self.fs.write(path, b"", mode=None if st else 0o644,
                                   uid=self.user[0], gid=self.user[1])
-                out.table[fd] = FileSink(self.fs, path)
+                out.table[fd] = FileSink(self.fs, path, append=(r.op == ">>"))
                 if r.op == ">&" and fd == 1:
                     out.table[2] = out.table[1]
             except UnknownContent as e:

@@ -44,12 +44,28 @@ class BufferSink(Sink):
 
 @attrs.define
 class FileSink(Sink):
+    """An open file: writes go at this descriptor's own offset (O_APPEND: at the end),
+    so two descriptors on one file overwrite each other as real ones do."""
+
     fs: object
     path: str
+    append: bool = False
+    offset: int = 0
 
     def write(self, text: str) -> None:
-        if text:
-            self.fs.write(self.path, encode(text), append=True)
+        if not text:
+            return
+        data = encode(text)
+        if self.append:
+            self.fs.write(self.path, data, append=True)
+            return
+        old = self.fs.read(self.path)
+        if self.offset == len(old):
+            self.fs.write(self.path, data, append=True)
+        else:
+            pad = b"\0" * max(0, self.offset - len(old))
+            self.fs.write(self.path, old[:self.offset] + pad + data + old[self.offset + len(data):])
+        self.offset += len(data)
 
     def mark_unknown(self, reason: str) -> None:
         self.fs.mark_unknown(reason, [self.path])

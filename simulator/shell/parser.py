@@ -16,11 +16,17 @@ REDIRECT_OPS = {"<", ">", ">>", ">|", "<>", "<&", ">&", "<<", "<<-"}
 
 def parse(text: str) -> Program:
     """Parse a whole script. Raises ShellSyntaxError."""
-    p = _Parser(Scanner(text, _subparse))
-    prog = p.program(terminators=set())
-    tok = p.peek()
-    if tok.kind != "eof":
-        raise ShellSyntaxError(f'unexpected "{_tok_text(tok)}"')
+    scanner = Scanner(text, _subparse)
+    p = _Parser(scanner)
+    try:
+        prog = p.program(terminators=set())
+        tok = p.peek()
+        if tok.kind != "eof":
+            raise ShellSyntaxError(f'unexpected "{_tok_text(tok)}"')
+    except ShellSyntaxError as e:
+        if getattr(e, "line", None) is None:
+            e.line = scanner.line
+        raise
     return prog
 
 

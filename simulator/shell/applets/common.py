@@ -32,3 +32,10 @@ def read_path(ctx, name: str) -> str | None:
 
 def read_input(ctx, name: str) -> str | None:
     return ctx.stdin_text() if name == "-" else read_path(ctx, name)
+
+
+def usage(ctx) -> int:
+    """busybox's bb_show_usage: the applet's usage text on stderr, status 1."""
+    from .usage import HEADER, USAGE
+    ctx.err(HEADER + USAGE.get(ctx.name, "\n"))
+    return 1

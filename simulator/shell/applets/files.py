@@ -215,7 +215,7 @@ def _copy_tree(ctx: Ctx, src: str, dst: str, preserve: bool) -> None:
 def cp(ctx: Ctx) -> int:
     opts, names = _split(ctx.args[1:], "rRapfvPdL", "cp")
     if len(names) < 2:
-        return 1
+        return common.usage(ctx)
     *srcs, dst = names
     dpath = ctx.path(dst)
     dst_st = ctx.fs.stat(dpath)
@@ -249,7 +249,7 @@ def cp(ctx: Ctx) -> int:
 def mv(ctx: Ctx) -> int:
     opts, names = _split(ctx.args[1:], "fvin", "mv")
     if len(names) < 2:
-        return 1
+        return common.usage(ctx)
     *srcs, dst = names
     dpath = ctx.path(dst)
     dst_st = ctx.fs.stat(dpath)
@@ -274,7 +274,7 @@ def mv(ctx: Ctx) -> int:
 def ln(ctx: Ctx) -> int:
     opts, names = _split(ctx.args[1:], "sfnTv", "ln")
     if not names:
-        return 1
+        return common.usage(ctx)
     if len(names) == 1:
         names.append(".")
     *srcs, dst = names
@@ -309,7 +309,7 @@ def chmod(ctx: Ctx) -> int:
     while args and re.fullmatch(r"-[Rvfc]+", args[0]):
         recursive |= "R" in args.pop(0)
     if len(args) < 2:
-        return 1
+        return common.usage(ctx)
     spec, names = args[0], args[1:]
     status = 0
     for n in names:
@@ -345,7 +345,7 @@ def chown(ctx: Ctx) -> int:
     while args and re.fullmatch(r"-[RhvfcHLP]+", args[0]):
         recursive |= "R" in args.pop(0)
     if len(args) < 2:
-        return 1
+        return common.usage(ctx)
     spec, names = args[0], args[1:]
     user, sep, group = spec.replace(".", ":", 1).partition(":") if ":" not in spec and "." in spec \
         else spec.partition(":")

@@ -703,9 +703,10 @@ def tee(ctx: Ctx) -> int:
 
 def basename(ctx: Ctx) -> int:
     args = ctx.args[1:]
-    if not args:
-        ctx.err("BusyBox v1.35.0 multi-call binary.\n")
-        return 1
+    if not args or len(args) > 2 or args[0].startswith("-") and args[0] != "-":
+        if args and args[0] in ("-a", "-s"):
+            raise common.NotModelled(f"basename {args[0]}")
+        return common.usage(ctx)
     p = args[0]
     stripped = p.rstrip("/")
     base = stripped.rsplit("/", 1)[-1] if stripped else ("/" if p else "")
@@ -717,8 +718,10 @@ def basename(ctx: Ctx) -> int:
 
 def dirname(ctx: Ctx) -> int:
     args = ctx.args[1:]
-    if not args:
-        return 1
+    if not args or len(args) > 2 or args[0].startswith("-") and args[0] != "-":
+        if args and args[0] in ("-a", "-s"):
+            raise common.NotModelled(f"basename {args[0]}")
+        return common.usage(ctx)
     p = args[0].rstrip("/") or ("/" if args[0].startswith("/") else "")
     if "/" not in p:
         d = "." if p != "/" else "/"

@@ -88,6 +88,13 @@ def _fmt(num: int, name: str | None) -> str:
     return f"{num}({name})" if name is not None else str(num)
 
 
+def args_order(args: list, ch: str) -> int:
+    for i, a in enumerate(args):
+        if a.startswith("-") and ch in a:
+            return i * 100 + a.index(ch)
+    return 1 << 30
+
+
 def id_(ctx: Ctx) -> int:
     args = ctx.args[1:]
     opts = set()
@@ -97,7 +104,11 @@ def id_(ctx: Ctx) -> int:
             opts.update(a[1:])
         else:
             names.append(a)
-    if opts - set("ugGnr"):
+    bad = sorted(opts - set("ugGnrZ"), key=lambda c: args_order(args, c))
+    if bad:
+        ctx.error(f"invalid option -- '{bad[0]}'")
+        return common.usage(ctx)
+    if "Z" in opts:
         raise common.NotModelled(f"id {' '.join(args)}")
     fs = ctx.fs
     if names:
