@@ -183,7 +183,7 @@ class Engine:
         context_dir = str(context_dir)
         df_path = Path(context_dir) / (dockerfile or "Dockerfile")
         if check_safety:
-            self.check_safe(df_path, build_args or {}, build_env or {})
+            self.check_safe(df_path, build_args or {}, build_env or {}, builder)
         args = ["build", "--network", "none", "--no-cache", "-t", tag]
         if builder == "buildkit":
             args += ["--progress", "plain"]
@@ -210,10 +210,11 @@ class Engine:
         return BuildOutcome(ok, error, tuple(extract_warnings(output)),
                             m.group(1) if m else None, res.returncode, output, steps)
 
-    def check_safe(self, dockerfile: Path, build_args: dict, build_env: dict) -> None:
+    def check_safe(self, dockerfile: Path, build_args: dict, build_env: dict,
+                   builder: str = "legacy") -> None:
         """Raise UnsafeBuild if the Dockerfile could make the engine reach the network."""
         text = dockerfile.read_text(errors="replace") if dockerfile.exists() else ""
-        problems = unsafe_reasons(text, build_args, build_env, self.image_exists)
+        problems = unsafe_reasons(text, build_args, build_env, self.image_exists, builder)
         if problems:
             raise UnsafeBuild("; ".join(problems))
 
@@ -351,12 +352,14 @@ def _expand(word: str, env: dict) -> str:
     return _VAR.sub(sub, word)
 
 
-def unsafe_reasons(text: str, build_args: dict, build_env: dict, is_local) -> list[str]:
+def unsafe_reasons(text: str, build_args: dict, build_env: dict, is_local,
+                   builder: str = "legacy") -> list[str]:
     """Why building this Dockerfile could reach a registry or URL (empty list: safe).
 
     Conservative: every image reference in FROM / COPY --from / RUN --mount=from must be
-    `scratch`, an earlier stage, a stage index, an image present in the engine, or a
-    string the engine rejects as an invalid reference before any lookup."""
+    `scratch`, an earlier stage (for `--from` under BuildKit: any stage of the file, as
+    BuildKit resolves names over all stages), a stage index, an image present in the
+    engine, or a string the engine rejects as an invalid reference before any lookup."""
     lines = text.splitlines()
     if lines and _SYNTAX.match(lines[0].strip()) or any(_SYNTAX.match(l.strip()) for l in lines[:5]):
         return ["a `# syntax=` directive would pull a frontend image"]
@@ -370,10 +373,14 @@ def unsafe_reasons(text: str, build_args: dict, build_env: dict, is_local) -> li
     stages: list[str] = []
     problems: list[str] = []
     seen_from = False
+    all_stages = {c.value[2].lower() for c in commands
+                  if c.cmd.upper() == "FROM" and len(c.value) >= 3 and c.value[1].lower() == "as"}
 
     def check_ref(ref: str, what: str) -> None:
         low = ref.lower()
         if not ref or low == "scratch" or low in stages or ref.isdigit():
+            return
+        if builder == "buildkit" and what != "FROM" and low in all_stages:
             return
         if "$" in ref or not _VALID_REF.match(ref):
             return  # rejected as an invalid reference before any lookup

@@ -99,3 +99,9 @@ def test_safe_dockerfiles(text):
 ])
 def test_unsafe_dockerfiles(text, build_args):
     assert _unsafe(text, build_args)
+
+
+def test_copy_from_a_later_stage():
+    text = "FROM dsim/busybox:1.35 AS a\nCOPY --from=later /x /x\nFROM dsim/busybox:1.35 AS later\n"
+    assert E.unsafe_reasons(text, {}, {}, lambda r: r == "dsim/busybox:1.35", "buildkit") == []
+    assert E.unsafe_reasons(text, {}, {}, lambda r: r == "dsim/busybox:1.35", "legacy")
