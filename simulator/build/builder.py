@@ -63,6 +63,32 @@ def _context(opts: BuildOptions):
         return None
 
 
+def _parse(text: str, filename: str, heredocs: bool):
+    """The parser, with here-documents off for frontends without them (20.10: the lines
+    of a heredoc body are instructions of their own)."""
+    from simulator.parser import parse
+
+    if not heredocs:
+        try:
+            from simulator.parser.reader import parse as reader_parse
+
+            return reader_parse(text, filename, heredocs=False)
+        except TypeError:  # a parser without the switch
+            pass
+    return parse(text, filename)
+
+
+def _syntax_directive(text: str, filename: str) -> str | None:
+    from simulator.parser import DockerfileSyntaxError
+
+    for heredocs in (True, False):
+        try:
+            return getattr(_parse(text, filename, heredocs).directives, "syntax", None)
+        except DockerfileSyntaxError:
+            continue
+    return None
+
+
 class _Renderer:
     """The final error line each builder prints."""
 
@@ -147,17 +173,17 @@ def build(opts: BuildOptions) -> BuildResult:
                                          "cannot be empty")
             return BuildResult(None, _Renderer(opts.builder, features.frontend).llb("the Dockerfile cannot be empty"))
 
+        syntax = _syntax_directive(text, dfname)
+        features = _features(opts, syntax)
         try:
-            result = parse(text, dfname)
+            result = _parse(text, dfname, heredocs=features.heredocs)
         except DockerfileSyntaxError as e:
-            features = _features(opts, None)
             r = _Renderer(opts.builder, features.frontend)
             msg = e.message
             if opts.builder == "legacy":
                 return BuildResult(None, f"Error response from daemon: failed to parse Dockerfile: {msg}" if False
                                    else r.daemon(f"failed to parse Dockerfile: {msg}"), error_line=e.line)
             return BuildResult(None, r.llb(msg), error_line=e.line)
-        features = _features(opts, getattr(result.directives, "syntax", None))
         return _Build(opts, features, result, dfname).run()
     except _Fail as e:
         return BuildResult(None, e.message, error_line=e.line)
