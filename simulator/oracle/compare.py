@@ -176,17 +176,23 @@ def _api():
 
 
 def simulate(context_dir: Path, builder: str, engine_key: str, build_kwargs: dict,
-             runs: list[RunSpec], base_images: dict | None = None) -> tuple[dict, list[dict]]:
-    """Run the simulator in-process: (build result, [run results])."""
+             runs: list[RunSpec], base_images: dict | None = None,
+             images: dict | None = None) -> tuple[dict, list[dict]]:
+    """Run the simulator in-process: (build result, [run results]).
+
+    `images`: already-simulated images by ref (a case's parent image)."""
     from simulator.oracle.baseimage import base_image_paths
 
     api = _api()
-    kwargs = dict(build_kwargs)
+    kwargs = {k: v for k, v in build_kwargs.items() if v is not None}
+    # the recorder's docker client sees only the case's build_env, never ours
+    kwargs["build_env"] = dict(build_kwargs.get("build_env") or {})
     kwargs.update(builder=builder, engine=engine_key,
                   base_images=base_images if base_images is not None else base_image_paths())
-    kwargs = {k: v for k, v in kwargs.items() if v is not None}
+    if images:
+        kwargs["images"] = images
     try:
-        build = api.build_json(str(context_dir), **kwargs)
+        build = api.build_json(str(context_dir), with_layer_files=True, **kwargs)
     except Exception as exc:  # a simulator crash is a finding, not the report's end
         build = {"ok": None, "error": f"simulator crashed: {type(exc).__name__}: {exc}",
                  "traceback": traceback.format_exc()}
@@ -203,6 +209,24 @@ def simulate(context_dir: Path, builder: str, engine_key: str, build_kwargs: dic
     return build, results
 
 
+def _parent_images(case: Case, builder: str, engine_key: str) -> dict:
+    """{parent_tag: simulated parent image} for a case with a `parent`, else {}."""
+    if not case.spec.get("parent"):
+        return {}
+    from simulator.oracle.baseimage import base_image_paths
+
+    parent = find_case(case.spec["parent"], case.path.parent)
+    kwargs = {k: v for k, v in parent.build_kwargs().items() if v is not None}
+    kwargs["build_env"] = dict(parent.build_env)
+    with context_copy(parent) as ctx:
+        result = _api().build(str(ctx), builder=builder, engine=engine_key,
+                              base_images=base_image_paths(), **kwargs)
+    if not getattr(result, "ok", False) or getattr(result, "image", None) is None:
+        raise CaseError(f"{case.name}: the simulator could not build parent {parent.name}: "
+                        f"{getattr(result, 'error', None)}")
+    return {case.spec["parent_tag"]: result.image}
+
+
 def compare_case(case_dir: str | Path, builder: str, categories: Iterable[str] = CATEGORIES,
                  engine_key: str = DEFAULT_ENGINE) -> list[Mismatch]:
     """Simulate one recorded case with one builder; every differing field.
@@ -213,8 +237,13 @@ def compare_case(case_dir: str | Path, builder: str, categories: Iterable[str] =
     if expected is None:
         raise CaseError(f"{case.name}: no recording {case.expected_path(engine_key, builder)}")
     categories = tuple(categories)
+    try:
+        images = _parent_images(case, builder, engine_key)
+    except CaseError as exc:
+        return [Mismatch(case.name, builder, "outcome", "parent", "(parent image built)", str(exc))]
     with context_copy(case) as ctx:
-        build, runs = simulate(ctx, builder, engine_key, case.build_kwargs(), case.runs)
+        build, runs = simulate(ctx, builder, engine_key, case.build_kwargs(), case.runs,
+                               images=images)
     return (compare_build(expected["build"], build, categories, case.name, builder)
             + compare_runs(expected.get("runs") or [], runs, categories, case.name, builder))
 
