@@ -16,7 +16,7 @@ from .ast import (AndOr, Case, For, FuncDef, Group, If, Pipeline, Program, Simpl
                   Subshell, While)
 from .io import BufferSink, Closed, FDs, FileSink, NullSink, Source, decode, encode
 from .lexer import ShellSyntaxError
-from .parser import parse
+from .parser import parse, parse_lines  # noqa: F401
 from .words import ExpansionFailure, Indeterminate, expand_fields, expand_pattern, expand_string
 
 # ash keeps variables in a 39-bucket hash table; `env` lists exported ones bucket by
@@ -257,15 +257,15 @@ class Shell:
 
     # ---- running ----------------------------------------------------------------
     def run_script(self, text: str, fds: FDs) -> int | None:
+        """Parse and run line by line, as ash does: commands before a syntax error run."""
         try:
-            prog = parse(text)
+            for prog in parse_lines(text):
+                self.run_program(prog, fds)
         except ShellSyntaxError as e:
             self.lineno = (getattr(e, "line", None) or 1) - 1 + self.line_base
             fds.stderr.write(f"{self.msg_prefix()}syntax error: {e}\n")
             self.status = 2
             return 2
-        try:
-            self.run_program(prog, fds)
         except ShellExit as e:
             self.status = e.status
         except (LoopControl, FuncReturn) as e:

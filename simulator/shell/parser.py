@@ -30,6 +30,23 @@ def parse(text: str) -> Program:
     return prog
 
 
+def parse_lines(text: str):
+    """Yield the script one line's commands at a time, as ash parses and runs it: a syntax
+    error surfaces (ShellSyntaxError, with `.line`) only when its line is reached."""
+    scanner = Scanner(text, _subparse)
+    p = _Parser(scanner)
+    while True:
+        try:
+            prog = p.line()
+        except ShellSyntaxError as e:
+            if getattr(e, "line", None) is None:
+                e.line = scanner.line
+            raise
+        if prog is None:
+            return
+        yield prog
+
+
 def _subparse(scanner: Scanner) -> Program:
     """Parse the program inside `$( ... )`, stopping before the unmatched ")"."""
     p = _Parser(scanner)
@@ -98,6 +115,30 @@ class _Parser:
             raise ShellSyntaxError(f'unexpected "{_tok_text(tok)}" (expecting "{word}")')
 
     # ---- lists ----------------------------------------------------------------
+    def line(self) -> Program | None:
+        """The and-or lists up to the next top-level newline; None at end of input."""
+        self._skip_newlines()
+        if self.peek().kind == "eof":
+            return None
+        items = []
+        while True:
+            tok = self.peek()
+            if tok.kind in ("eof", "newline"):
+                break
+            if tok.kind == "op" and tok.value in (")", ";;", ";&", ";", "&", "&&", "||", "|"):
+                raise ShellSyntaxError(f'unexpected "{tok.value}"')
+            if self._reserved(tok) in ("then", "else", "elif", "fi", "do", "done", "esac", "}", "in"):
+                raise ShellSyntaxError(f'unexpected "{self._reserved(tok)}"')
+            andor = self.and_or()
+            background = False
+            tok = self.peek()
+            if self._is_op(tok, ";", "&"):
+                background = self.take().value == "&"
+            elif tok.kind not in ("newline", "eof"):
+                raise ShellSyntaxError(f'unexpected "{_tok_text(tok)}"')
+            items.append((andor, background))
+        return Program(tuple(items))
+
     def program(self, terminators: set[str]) -> Program:
         """A compound list: and-or lists separated by ; & or newlines, up to a terminator
         (a reserved word in `terminators`, ")" , ";;", or end of input)."""

@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import tarfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,10 @@ def param(draw):
         return "${" + n + op + draw(st.one_of(plain, st.just('"q r"'), st.just("$v"))) + "}"
     op = draw(st.sampled_from(["#", "##", "%", "%%", "/", "//"]))
     if op.startswith("/"):
-        return "${" + n + op + draw(pat) + "/" + draw(plain) + "}"
+        # busybox 1.35 ash never returns from ${v//*/r} (and similar patterns matching the
+        # empty string) on some values: such patterns are left out
+        p = draw(pat.filter(lambda x: x not in ("*", "'*'") and not x.startswith("*")))
+        return "${" + n + op + p + "/" + draw(plain) + "}"
     return "${" + n + op + draw(pat) + "}"
 
 
@@ -170,7 +174,13 @@ def engine_batch(batch: list[str]) -> list[dict]:
     for i, s in enumerate(batch):
         cmd += ["-e", f"__S{i}={s}"]
     cmd += [IMAGE, "sh", "-c", driver]
-    res = subprocess.run(cmd, capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    name = f"shell-live-{uuid.uuid4().hex[:12]}"
+    cmd[2:2] = ["--name", name]
+    try:
+        res = subprocess.run(cmd, capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        subprocess.run([DOCKER, "kill", name], capture_output=True)
+        raise
     assert res.returncode == 0, res.stderr.decode()
     files = {}
     with tarfile.open(fileobj=io.BytesIO(res.stdout)) as t:

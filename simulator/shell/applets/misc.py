@@ -101,6 +101,8 @@ class _Test:
                 return self.a[1] == ""
             if self.a[0].startswith("-") and len(self.a[0]) == 2 and self.a[0][1] in self.UNARY:
                 return self.unary(self.a[0][1], self.a[1])
+            if self._is_binop(self.a[1]):
+                raise _TestError(f"{self.a[1]}: argument expected")
             raise _TestError(f"{self.a[1]}: unknown operand")
         if n == 3 and self._is_binop(self.a[1]):
             return self.binary(self.a[0], self.a[1], self.a[2])
