@@ -383,6 +383,8 @@ def normalize_workdir(current: str, path: str) -> str:
 
 def do_workdir(st: StageState, ins: I.Workdir, ctx: Ctx, out: Outcome, fsops=None) -> StageState:
     path = _word(ctx, expansion_env(st, ctx), ins.path)
+    if ctx.legacy and path == "":
+        raise BuildError("cannot normalize nothing")  # moby normalizeWorkdir
     wd = normalize_workdir(st.config.working_dir, path)
     if ctx.legacy:
         # moby normalizeWorkdir: filepath.Join(string(os.PathSeparator), current, requested)
