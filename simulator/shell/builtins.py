@@ -41,12 +41,13 @@ def b_cd(ctx: Ctx) -> int:
         st = sh.fs.stat(path)
     except UnknownContent as e:
         raise Indeterminate(str(e))
-    if st is None:
-        _err(ctx, f"can't cd to {target}: No such file or directory")
-        return 2 if sh.flavour != "bash" else 1
-    if st.type != "dir":
-        _err(ctx, f"can't cd to {target}: Not a directory")
-        return 2 if sh.flavour != "bash" else 1
+    if st is None or st.type != "dir":
+        why = "No such file or directory" if st is None else "Not a directory"
+        if sh.flavour == "bash":
+            _err(ctx, f"{target}: {why}")
+            return 1
+        _err(ctx, f"can't cd to {target}" + (f": {why}" if sh.flavour == "busybox" else ""))
+        return 2
     sh.set_var("OLDPWD", sh.cwd, export=True) if "OLDPWD" in sh.vars else sh.set_var("OLDPWD", sh.cwd)
     sh.cwd = path
     sh.set_var("PWD", path)

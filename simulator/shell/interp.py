@@ -221,7 +221,13 @@ class Shell:
         if name == "!":
             return ""
         if name == "-":
-            on = {"e": self.errexit, "f": self.noglob, "u": self.nounset, "c": True}
+            on = {"e": self.errexit, "f": self.noglob, "u": self.nounset}
+            if self.flavour == "dash":  # dash: table order, no "c"
+                return "".join(ch for ch in "efIimnsxvVECabu" if on.get(ch))
+            if self.flavour == "bash":  # bash: its own order, hashall and brace expansion on
+                on.update(h=True, B=True, c=True)
+                return "".join(ch for ch in "efhuBc" if on.get(ch))
+            on["c"] = True
             # ash lists its option letters in reverse table order
             return "".join(ch for ch in "ubaCVvxcsnmiIfe" if on.get(ch))
         if name.isdigit():
@@ -520,7 +526,9 @@ class Shell:
 
     def _expansion_failed(self, e: ExpansionFailure, fds: FDs):
         fds.stderr.write(f"{self.msg_prefix()}{e.message}\n")
-        raise ShellExit(e.status)
+        # bash -c exits 127 after ${v?msg} (observed, bash 5.2)
+        raise ShellExit(127 if self.flavour == "bash" and e.status == 2 and ": " in e.message
+                        and "substitution" not in e.message else e.status)
 
     def process(self, env: dict) -> "Shell":
         """The state of a child process that is not a shell: same FS, cwd and user, this env."""
