@@ -9,7 +9,7 @@ from ..fs.protocol import UnknownContent
 from .interp import Ctx, FuncReturn, LoopControl, ShellExit
 from .parser import parse
 from .lexer import ShellSyntaxError
-from .words import ExpansionFailure, Indeterminate
+from .words import Indeterminate
 
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 

@@ -14,7 +14,7 @@ from ..fs.protocol import UnknownContent
 from . import pattern
 from .ast import (AndOr, Case, For, FuncDef, Group, If, Pipeline, Program, SimpleCommand,
                   Subshell, While)
-from .io import BufferSink, Closed, FDs, FileSink, NullSink, Source, decode, encode
+from .io import BufferSink, Closed, FDs, FileSink, NullSink, Source, decode
 from .lexer import ShellSyntaxError
 from .parser import parse, parse_lines  # noqa: F401
 from .words import ExpansionFailure, Indeterminate, expand_fields, expand_pattern, expand_string

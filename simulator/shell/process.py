@@ -25,13 +25,13 @@ def _env_dict(env) -> dict:
 def run_process(argv: list, *, env, fs, user, workdir: str, flavour: str, stdin: str = "") -> ExecResult:
     env = _env_dict(env)
     if not argv:
-        return ExecResult("", "", None, None, "no command specified")
+        return ExecResult("", "", 125, None, "no command specified")
     try:
         ids = resolve_user(fs, user)
     except UnknownContent as e:
         return ExecResult(None, None, None, f"user lookup: {e.reason}")
-    if isinstance(ids, str):
-        return ExecResult("", "", None, None, ids)
+    if isinstance(ids, str):  # the process never starts (docker run exits 125)
+        return ExecResult("", "", 125, None, ids)
     out, err = BufferSink(), BufferSink()
     fds = FDs({0: Source(stdin), 1: out, 2: err})
     proc = Shell(fs, env=env, user=ids, cwd=workdir, flavour=flavour, arg0=argv[0], is_shell=False)

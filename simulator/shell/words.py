@@ -211,7 +211,7 @@ def _param(sh: "Shell", p: Param, quoted: bool, join_at: bool) -> list[Piece]:
     if base == "=":
         if absent:
             if not _is_name(name):
-                raise ExpansionFailure(f"{name}: bad variable name" if False else f"${{{name}{op}...}}: bad substitution")
+                raise ExpansionFailure(f"{name}: bad variable name")
             new = expand_string(sh, p.arg) if p.arg else ""
             sh.set_var_checked(name, new)
             return [(new, kind)]
@@ -219,8 +219,11 @@ def _param(sh: "Shell", p: Param, quoted: bool, join_at: bool) -> list[Piece]:
     if base == "?":
         if absent:
             msg = expand_string(sh, p.arg) if p.arg and p.arg.parts else ""
-            raise ExpansionFailure(f"{name}: {msg}" if msg else f"{name}: parameter {'null or not set' if colon else 'not set'}"
-                                   if msg or not sh.flavour == "busybox" else f"{name}: parameter not set")
+            if msg:
+                raise ExpansionFailure(f"{name}: {msg}")
+            if sh.flavour == "busybox":
+                raise ExpansionFailure(f"{name}: parameter not set")
+            raise ExpansionFailure(f"{name}: parameter {'null or not set' if colon else 'not set'}")
         return [(value, kind)]
     if value is None and sh.nounset:
         raise ExpansionFailure(f"{name}: parameter not set")

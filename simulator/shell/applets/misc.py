@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from ..io import FDs
 from .common import Ctx
 
 
@@ -153,7 +152,7 @@ class _Test:
             self.i += 1
             v = self.or_()
             if self.peek() != ")":
-                raise _TestError("')' expected") if False else _TestError(f"{self.peek() or ''}: unknown operand")
+                raise _TestError(f"{self.peek() or ''}: unknown operand")
             self.i += 1
             return v
         nxt = self.a[self.i + 1] if self.i + 1 < len(self.a) else None
@@ -169,7 +168,7 @@ class _Test:
     def _int(self, s):
         t = s.strip()
         if not re.fullmatch(r"[-+]?[0-9]+", t):
-            raise _TestError(f"{s}: bad number" if True else "")
+            raise _TestError(f"{s}: bad number")
         return int(t)
 
     def binary(self, l, op, r):

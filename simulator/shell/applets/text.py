@@ -6,10 +6,9 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ...fs.protocol import UnknownContent
 from ..io import decode, encode
 from . import common
-from .common import Ctx, read_input, read_path
+from .common import Ctx, read_path
 
 
 # ---- echo / printf --------------------------------------------------------------
@@ -95,8 +94,7 @@ def printf(ctx: Ctx) -> int:
     if args and args[0] == "--":
         args = args[1:]
     if not args:
-        ctx.error("usage: printf FORMAT [ARGUMENT...]") if False else ctx.err(
-            f"{ctx.error_prefix()}usage: printf FORMAT [ARGUMENT...]\n")
+        ctx.err(f"{ctx.error_prefix()}usage: printf FORMAT [ARGUMENT...]\n")
         return 2 if ctx.shell.running_builtin else 1
     fmt, rest = args[0], args[1:]
     errors: list = []
@@ -413,8 +411,7 @@ def grep(ctx: Ctx) -> int:
         raise common.NotModelled(f"grep {' '.join(args)}")
     if not patterns:
         if not files:
-            ctx.error("usage: grep [-HhnlLoqvsrRiwFExz] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...") if False else None
-            return 2
+            return common.usage(ctx)
         patterns = [files.pop(0)]
     pats = [p for pat in patterns for p in pat.split("\n")]
     flags = re.I if "i" in opts else 0
@@ -651,8 +648,7 @@ def tr(ctx: Ctx) -> int:
         text = "".join(c for c in text if c not in s1)
         if "s" in opts and len(args) > 1:
             s2 = set(_tr_set(args[1]))
-            text = re.sub("|".join(f"({re.escape(c)})\\{len(s1) and ''}" for c in []), "", text) if False else \
-                _squeeze(text, s2)
+            text = _squeeze(text, s2)
         ctx.out(text)
         return 0
     if len(args) >= 2:

@@ -4,7 +4,6 @@ the common options only)."""
 
 from __future__ import annotations
 
-from ...fs.protocol import UnknownContent
 from ..io import decode, encode
 from . import common
 from .common import Ctx
