@@ -160,7 +160,7 @@ class _Copy:
         if self.view.lstat_entry(real) is None:
             raise CopyError(f'failed to compute cache key: "{real}" not found: not found')
 
-    def _bk_wildcards(self, spath: str) -> list[str]:
+    def _bk_wildcards(self, spath: str, check_only: bool = False) -> list[str]:
         """fsutil ResolveWildcards: the components up to the first wildcard are a base
         dir (symlinks followed); the rest is matched against paths below it; a matching
         dir is not descended."""
@@ -170,7 +170,12 @@ class _Copy:
         pattern = "/".join(parts[idx:])
         base_real = self.view.resolve(base)
         be = self.view.lstat_entry(base_real)
-        if be is None or be.kind != DIR:
+        if be is None:
+            if check_only:
+                return []
+            # fsutil walks the base dir when the step runs (the cache key allowed it)
+            raise CopyError(f"lstat {base_real}: no such file or directory")
+        if be.kind != DIR:
             return []
         out = []
 
@@ -326,7 +331,19 @@ class _Copy:
                 raise CopyError(f"failed to copy files: failed to copy directory: mkdir {target}: not a directory")
             raise CopyError(f"cannot copy to non-directory: {target}")
         if te is None:
-            self._mkdir_p(target)
+            if self.legacy:
+                # moby's CopyWithTar creates the missing dirs as root; only the
+                # destination dir itself is then chowned to the --chown user
+                saved, self.dir_owner = self.dir_owner, (0, 0)
+                self._mkdir_p(target)
+                self.dir_owner = saved
+                if self.owner is not None:
+                    d = self.fs.lstat_entry(target)
+                    self.fs.put(target, attrs.evolve(d, uid=self.owner[0], gid=self.owner[1]))
+            else:
+                self._mkdir_p(target)
+        elif self.legacy:
+            self._touch(target)
         self._children(src_real, target)
         self.copied.append(target)
 
@@ -363,6 +380,8 @@ class _Copy:
             self.dir_owner = saved
         else:
             root = self._mkdir_p(dpath)
+        if self.legacy:
+            self._touch(root)
         for rel, e in unpack(data):
             if not rel:
                 continue
@@ -390,6 +409,15 @@ class _Copy:
                 self.fs.remove(target, recursive=True)
             self.fs.put(target, e)
         self.copied.append(root)
+
+    def _touch(self, path: str) -> None:
+        """The classic builder unpacks through chrootarchive, which briefly creates a
+        pivot dir inside the destination: an existing destination dir is copied up into
+        the layer even when nothing lands in it."""
+        if path != "/":
+            e = self.fs.lstat_entry(path)
+            if e is not None:
+                self.fs.put(path, e)
 
     def _contained_target(self, root: str, rel: str) -> str:
         return self._chroot_walk(root, rel)[0]
@@ -434,6 +462,27 @@ class _Copy:
         self.unknown = reason
         self._put_file(base, Entry(FILE, 0o600, 0, 0, data=None, size=None), dpath, dslash)
         self.fs.mark_unknown(reason, [self.copied[-1]])
+
+
+def check_sources(source, srcs: list[str], *, is_add: bool = False, heredocs=None) -> list[str]:
+    """BuildKit computes every COPY/ADD's cache key from its sources before it runs any
+    step: the errors (`failed to compute cache key: "/x" not found: not found`) each
+    instruction would raise at that stage, in source order. When several instructions
+    fail, which one the engine reports first is a race; a build reports the first."""
+    view = _source_view(source, "buildkit")
+    op = _Copy(WorkingFS(), view, "buildkit", is_add, "ADD" if is_add else "COPY", False)
+    errors = []
+    for src in srcs:
+        if is_url(src) or src in (heredocs or {}):
+            continue
+        spath = _clean_src(src)
+        paths = op._bk_wildcards(spath, check_only=True) if has_wildcards(spath) else [spath]
+        for m in paths:
+            try:
+                op._bk_check(m)
+            except CopyError as e:
+                errors.append(str(e))
+    return errors
 
 
 def _escapes(rel: str) -> bool:

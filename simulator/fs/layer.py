@@ -124,6 +124,10 @@ class Layer:
     size_rule: str = SIZE_DU  # how the engine sized it: SIZE_DU or SIZE_TAR (BuildKit layers)
     _children: dict | None = attrs.field(default=None, init=False, repr=False)
 
+    def __repr__(self) -> str:
+        extra = f", unknown_reason={self.unknown_reason!r}" if self.unknown_reason else ""
+        return f"Layer(<{len(self.entries)} entries>, size={self.size}{extra})"
+
     @property
     def size(self) -> int | None:
         if self.unknown_reason is not None:

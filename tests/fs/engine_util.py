@@ -44,11 +44,27 @@ def build(context: str, builder: str, dockerfile: str | None = None, tag: str | 
     if builder == "buildkit":
         cmd += ["--progress", "plain"]
     if dockerfile:
-        cmd += ["-f", dockerfile]
+        cmd += ["-f", dockerfile if os.path.isabs(dockerfile) else os.path.join(context, dockerfile)]
     cmd.append(context)
     r = subprocess.run(cmd, capture_output=True, env=env, timeout=300)
     out = (r.stdout + r.stderr).decode(errors="replace")
     return (tag if r.returncode == 0 else None), out
+
+
+MARKER = "zz-fs-marker-"
+
+
+def marker(builder: str) -> str:
+    return MARKER + builder
+
+
+def with_marker(dockerfile: str, builder: str) -> str:
+    """The Dockerfile with a first COPY of a per-builder marker file after FROM, so
+    that no layer chain is shared between the builders' images. (The engine keeps one
+    layer per chain id, sized by whichever builder registered it first: BuildKit and
+    the classic builder size symlinks differently, see simulator.fs.layer.layer_size.)"""
+    lines = dockerfile.split("\n")
+    return "\n".join(lines[:1] + [f"COPY {marker(builder)} /"] + lines[1:])
 
 
 def remove(tag: str) -> None:
@@ -107,4 +123,5 @@ def normalise_error(output: str) -> str:
 
 def strip_host_paths(text: str) -> str:
     import re
-    return re.sub(r"/var/lib/docker/overlay2/[0-9a-z]+/merged", "", text)
+    text = re.sub(r"/var/lib/docker/overlay2/[0-9a-z]+/merged", "", text)
+    return re.sub(r"/var/lib/docker/tmp/buildkit-mount[0-9]+", "", text)

@@ -8,7 +8,7 @@ import shlex
 
 from simulator.context import BuildContext
 from simulator.fs import Layer, LayerStack, WorkingFS
-from simulator.fs.copy import CopyError, apply_copy, apply_workdir
+from simulator.fs.copy import CopyError, apply_copy, apply_workdir, check_sources
 from simulator.fs.ownership import resolve_chown
 
 
@@ -22,8 +22,25 @@ def parse_line(line: str):
     return cmd, flags, args
 
 
+def cache_key_errors(dockerfile: str, context: BuildContext) -> list[str]:
+    """BuildKit's source errors of every COPY/ADD (found before any step runs)."""
+    errors = []
+    for raw in dockerfile.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        cmd, flags, args = parse_line(line)
+        if cmd in ("COPY", "ADD"):
+            errors += check_sources(context, args[:-1], is_add=cmd == "ADD")
+    return errors
+
+
 def run(dockerfile: str, context: BuildContext, base_layers: list[Layer], builder: str):
     """(layers created by the instructions, legacy history strings, error or None)."""
+    if builder == "buildkit":
+        errors = cache_key_errors(dockerfile, context)
+        if errors:
+            return [], [], errors[0]
     stack = LayerStack(tuple(base_layers))
     workdir, user = "/", ""
     layers: list[Layer] = []
