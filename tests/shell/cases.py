@@ -143,6 +143,7 @@ CASES = [
     ("id-root", 'id; id -u; id -g; id -un; whoami', [], None),
     ("id-app", 'id; whoami; id -G', [], "app"),
     ("id-numeric-unknown", 'id; whoami; echo $?', [], "4321"),
+    ("id-unknown-names", 'id -un; echo $?; id -gn; echo $?; id -Gn; echo $?; id', [], "4321:777"),
     ("id-other-user", 'id app; id nobody; id nosuch; echo $?', [], None),
     ("printenv", 'printenv HOME PATH; printenv NOPE; echo $?', [], None),
     ("env-run", 'env A=1 sh -c \'echo $A\'; env -i sh -c \'echo "${PATH-none}"\'', [], None),

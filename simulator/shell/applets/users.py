@@ -126,8 +126,9 @@ def id_(ctx: Ctx) -> int:
     if "u" in opts or "g" in opts:
         num, nm = (uid, uname) if "u" in opts else (gid, gname)
         if "n" in opts:
-            if nm is None:
-                ctx.error(f"unknown {'uid' if 'u' in opts else 'gid'} {num}")
+            if nm is None:  # busybox prints the number, then complains
+                ctx.out(f"{num}\n")
+                ctx.error(f"unknown ID {num}")
                 return 1
             ctx.out(nm + "\n")
         else:
@@ -135,7 +136,12 @@ def id_(ctx: Ctx) -> int:
         return 0
     if "G" in opts:
         if "n" in opts:
-            ctx.out(" ".join((group_by_gid(fs, g) or (str(g),))[0] for g in groups) + "\n")
+            names = [(group_by_gid(fs, g) or (None,))[0] for g in groups]
+            ctx.out(" ".join(n if n is not None else str(g) for n, g in zip(names, groups)) + "\n")
+            missing = [g for n, g in zip(names, groups) if n is None]
+            if missing:
+                ctx.error(f"unknown ID {missing[0]}")
+                return 1
         else:
             ctx.out(" ".join(str(g) for g in groups) + "\n")
         return 0
