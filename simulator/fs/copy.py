@@ -88,6 +88,7 @@ def apply_copy(fs: WorkingFS, source, srcs: list[str], dest: str, *, workdir: st
                features=None, from_stage: bool = False, heredocs: dict[str, bytes] | None = None,
                cmd: str | None = None) -> CopyResult:
     cmd = cmd or ("ADD" if is_add else "COPY")
+    fs.size_builder = builder  # commit() sizes the layer as this builder's layers are sized
     op = _Copy(fs, _source_view(source, builder), builder, is_add, cmd, from_stage)
     try:
         return op.run(srcs, dest, workdir, chown, chmod, heredocs or {})
@@ -95,6 +96,8 @@ def apply_copy(fs: WorkingFS, source, srcs: list[str], dest: str, *, workdir: st
         raise CopyError(str(e)) from e
     except UnknownContent as e:
         raise CopyError(f"{cmd}: {e}") from e
+    except OSError as e:  # e.g. a symlink loop in the source or the destination
+        raise CopyError(f"{cmd} failed: {e.strerror or e}: {e.filename or ''}".rstrip(": ")) from e
 
 
 class _Copy:
@@ -156,7 +159,10 @@ class _Copy:
     def _bk_check(self, spath: str) -> None:
         """The cache key follows symlinks: a missing (or dangling) source fails, naming
         the path the link leads to."""
-        real = self.view.resolve(spath)
+        try:
+            real = self.view.resolve(spath)
+        except OSError:
+            raise CopyError(f"failed to compute cache key: too many symlinks: {spath}") from None
         if self.view.lstat_entry(real) is None:
             raise CopyError(f'failed to compute cache key: "{real}" not found: not found')
 
@@ -238,7 +244,10 @@ class _Copy:
                           unknown_reason=self.unknown)
 
     def _legacy_check(self, orig: str) -> None:
-        real = self.view.resolve("/" + orig)
+        try:
+            real = self.view.resolve("/" + orig)
+        except OSError:  # a symlink loop: FollowSymlinkInScope gives up
+            raise CopyError(f"{self.cmd} failed: forbidden path outside the build context: {orig} ()") from None
         if self.view.lstat_entry(real) is None:
             where = ("file not found in build context or excluded by .dockerignore: "
                      if not self.from_stage else "")
@@ -510,6 +519,7 @@ def apply_workdir(fs: WorkingFS, path: str, *, uid: int = 0, gid: int = 0, build
     uid:gid) and always commits a layer; the classic builder creates missing dirs as
     root and commits a layer only when something was created. Returns whether the
     instruction produces a layer."""
+    fs.size_builder = builder
     real = fs.resolve(path)
     missing = []
     p = real

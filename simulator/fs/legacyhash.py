@@ -66,7 +66,10 @@ def source_hash(view, rel: str) -> str:
     for p, _ in walk_rel(view, real):
         if p == "/":
             continue  # only the context root itself is left out (the walked dir is in)
-        subs.append(path_hash(view, p.lstrip("/")))
+        try:
+            subs.append(path_hash(view, p.lstrip("/")))
+        except OSError:
+            continue  # a symlink loop: its Hash fails and the walk skips it
     subs.sort()
     return "dir:" + hashlib.sha256(",".join(subs).encode()).hexdigest()
 

@@ -31,6 +31,7 @@ class WorkingFS:
     def __init__(self, stack: LayerStack | None = None) -> None:
         self.stack = stack if stack is not None else LayerStack()
         self._upper = _Upper()
+        self.size_builder: str | None = None  # set by apply_copy/apply_workdir; commit(builder) wins
 
     # -- views -----------------------------------------------------------------
     def _layers(self):
@@ -342,7 +343,7 @@ class WorkingFS:
         ordered = {p: entries[p] for p in sorted(entries, key=sort_key)}
         return Layer(ordered, unknown_reason=self._upper.unknown_reason,
                      unknown_paths=self._upper.unknown_paths,
-                     size_rule=SIZE_TAR if builder == "buildkit" else SIZE_DU)
+                     size_rule=SIZE_TAR if (builder or self.size_builder) == "buildkit" else SIZE_DU)
 
     def merged(self) -> LayerStack:
         """The stack with the working changes on top (a snapshot)."""

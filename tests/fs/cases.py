@@ -94,4 +94,6 @@ CASES = {
     "context_symlink_out": ({**SEED, "out": ("symlink", "/etc/passwd"), "up": ("symlink", "../../x"),
                              "d/inner": ("symlink", "../../../../etc")},
                             ["COPY d /d", "COPY out /o1"]),
+    "symlink_loop": ({**SEED, "a": ("symlink", "b"), "b": ("symlink", "a")}, ["COPY a /x"]),
+    "symlink_loop_in_dir": ({**SEED, "d/a": ("symlink", "b"), "d/b": ("symlink", "a")}, ["COPY d /x"]),
 }
