@@ -238,6 +238,9 @@ def run_shell(parent, argv: list, env: dict, fds: FDs, flavour: str) -> int | No
     sh.named_dollar0 = dollar0 is not None and use_c
     if dollar0 is not None and not use_c:
         sh.named_dollar0 = True
+    sh.depth = parent.depth + 10
+    if sh.depth > 150:
+        raise Indeterminate("shells nested too deeply: the real outcome is not modelled")
     sh.line_base = 0 if use_c else 1
     sh.applet_name = posixpath.basename(argv[0])
     sh.errexit = "e" in opts

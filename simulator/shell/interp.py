@@ -395,7 +395,7 @@ class Shell:
             return 0
         if isinstance(node, While):
             status = 0
-            for _ in range(100000):
+            for _ in range(20000):
                 self.in_condition += 1
                 try:
                     self.run_program(node.cond, fds)
@@ -416,7 +416,7 @@ class Shell:
                         break
                 status = self.status
             else:
-                raise Indeterminate("loop did not end within 100000 iterations")
+                raise Indeterminate("loop did not end within 20000 iterations")
             self.status = status
             return status
         if isinstance(node, For):
@@ -487,6 +487,10 @@ class Shell:
                     if saved is not None:
                         self._pop_temp(saved)
             elif name in self.functions:
+                if self.depth > 150:
+                    raise Indeterminate("function calls nested deeper than 150 levels: how the real "
+                                        "shell ends (stack exhaustion) is not modelled")
+                self.depth += 1
                 saved = self._push_temp(values)
                 old_pos = self.positional
                 self.positional = fields[1:]
@@ -496,6 +500,7 @@ class Shell:
                 except FuncReturn as r:
                     status = r.status
                 finally:
+                    self.depth -= 1
                     self.positional = old_pos
                     self._pop_temp(saved)
             else:

@@ -68,6 +68,11 @@ def run_process(argv: list, *, env, fs, user, workdir: str, flavour: str, stdin:
         status = None
         out.mark_unknown(e.reason)
         proc.opaque.append(e.reason)
+    except RecursionError:
+        status = None
+        reason = "nesting too deep for the model (recursion)"
+        out.mark_unknown(reason)
+        proc.opaque.append(reason)
     stdout = None if out.unknown else out.text()
     stderr = None if err.unknown else err.text()
     opaque = ", ".join(dict.fromkeys(proc.opaque)) if proc.opaque else None
