@@ -261,7 +261,7 @@ class BuildContext:
                    dockerfile_name: str = "Dockerfile") -> "BuildContext":
         """A context from an in-memory tree (paths relative or absolute)."""
         patterns = read_dockerignore(dockerignore) if dockerignore else []
-        pm = PatternMatcher(trim_build_files(patterns, dockerfile_name))
+        pm = PatternMatcher(patterns)  # what COPY sees (an excluded Dockerfile too is hidden)
         kept = {}
         for p, e in files.items():
             rel = norm(p).lstrip("/")
