@@ -88,15 +88,41 @@ class RunFailed(BuildError):
         self.start_error = start_error
 
 
-def _without(layer, paths):
-    """The layer minus its changes at or below any of `paths`."""
+def _without(layer, paths, created=()):
+    """The layer minus its changes at or below any of `paths` (volume mounts), except the
+    mountpoint directories the daemon created for them (`created`), as it created them."""
+    from simulator.fs.entry import directory
+
     def hidden(p: str) -> bool:
         return any(p == v or p.startswith(v.rstrip("/") + "/") for v in paths)
 
     kept = {p: e for p, e in layer.entries.items() if not hidden(p)}
-    if len(kept) == len(layer.entries):
+    for v in created:
+        kept[v] = directory(0o755)
+    if kept == dict(layer.entries):
         return layer
     return type(layer)(entries=kept, unknown_reason=layer.unknown_reason, unknown_paths=layer.unknown_paths)
+
+
+def _make_mountpoints(fs, paths) -> list[str]:
+    """The classic builder starts a RUN container with the image's VOLUMEs mounted; a
+    missing mountpoint is created in the container's rootfs (MkdirAll 0755, root), so it
+    lands in the RUN's layer. Returns the volume paths created."""
+    created = []
+    for v in paths:
+        try:
+            if fs.stat(v, follow=False) is not None:
+                continue
+            parts = [p for p in v.split("/") if p]
+            cur = ""
+            for part in parts:
+                cur += "/" + part
+                if fs.stat(cur, follow=False) is None:
+                    fs.mkdir(cur, 0o755, uid=0, gid=0)
+            created.append(v)
+        except Exception:  # unknown content or a file in the way: leave it to the RUN
+            continue
+    return created
 
 
 class FinalError(BuildError):
@@ -163,6 +189,7 @@ class FsOps:
         except ImportError:
             return unknown_layer("RUN: shell model not available"), False
         fs = self._fs(st)
+        created = _make_mountpoints(fs, discard) if discard else []
         try:
             res = execute(list(argv), env=list(env), fs=fs, user=st.config.user or None,
                           workdir=st.config.working_dir or "/", flavour=st.shell_flavour)
@@ -184,7 +211,7 @@ class FsOps:
             raise RunFailed(argv, res.exit_code)
         layer = fs.commit()
         if discard:
-            layer = _without(layer, discard)
+            layer = _without(layer, discard, created)
         return layer, bool(getattr(layer, "empty", False))
 
     # -- COPY / ADD -----------------------------------------------------------------------

@@ -260,3 +260,16 @@ def test_buildkit_skips_unreachable_stages_legacy_builds_them(base_images):
     assert _build(text, "buildkit", base_images).ok
     lg = _build(text, "legacy", base_images)
     assert lg.error == "The command '/bin/sh -c exit 7' returned a non-zero code: 7"
+
+
+def test_legacy_run_creates_missing_volume_mountpoint(base_images):
+    # engine (classic builder): the first RUN after `VOLUME /v` commits the mountpoint dir
+    # /v (0755 root) and nothing else; the next RUN is an empty layer; BuildKit mounts nothing
+    text = "FROM dsim/app-user:1 AS s0\nWORKDIR /tmp\nVOLUME /v\nRUN echo trig\nRUN echo two\n"
+    res = _build(text, "legacy", base_images)
+    assert [(h.created_by, h.empty_layer) for h in res.image.history][2:] == [
+        ("/bin/sh -c #(nop) WORKDIR /tmp", True), ("/bin/sh -c #(nop)  VOLUME [/v]", True),
+        ("/bin/sh -c echo trig", False), ("/bin/sh -c echo two", True)]
+    assert len(res.image.layers) == 2
+    assert res.image.layers[-1].files() == [{"path": "v", "type": "dir", "mode": "0755", "uid": 0, "gid": 0,
+                                             "size": 0, "sha256": None, "linkname": None}]
