@@ -72,3 +72,11 @@ def base_images() -> dict[str, str]:
 def pytest_runtest_setup(item):
     if item.get_closest_marker("engine") is not None:
         _need_engine()
+
+
+def pytest_terminal_summary(terminalreporter):
+    from simulator.oracle.engine import NoEngine
+
+    eng = _state.get("engine")
+    if isinstance(eng, NoEngine) and not _in_ci() and terminalreporter.stats.get("skipped"):
+        terminalreporter.write_line(NO_ENGINE)
