@@ -95,8 +95,8 @@ def main(argv: list[str]) -> int:
     base_images = {**{r: str(p) for r, p in paths.items()}, **base_images}
     kwargs = {"dockerfile": opts.dockerfile, "build_args": build_args or None,
               "build_env": build_env or None, "target": opts.target}
-    if opts.dockerfile and Path(opts.dockerfile).is_absolute():
-        kwargs["dockerfile"] = os.path.relpath(opts.dockerfile, context)
+    if opts.dockerfile:  # like docker's -f: relative to the current directory
+        kwargs["dockerfile"] = os.path.relpath(os.path.abspath(opts.dockerfile), context.resolve())
     builders = BUILDERS if opts.builder == "both" else (opts.builder,)
     differing = 0
     for builder in builders:
