@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from .ascii import isdigits as _isdigits
+
 import posixpath
 import re
+
+import attrs
 
 from ..fs.protocol import UnknownContent
 from .interp import Ctx, FuncReturn, LoopControl, ShellExit
@@ -129,21 +133,22 @@ def b_set(ctx: Ctx) -> int:
             break
         args.pop(0)
         on = a[0] == "-"
-        if a[1:] == "o":
-            opt = args.pop(0) if args else ""
-            letters = {"errexit": "e", "nounset": "u", "noglob": "f", "xtrace": "x",
-                       "pipefail": "", "allexport": "a"}.get(opt)
-            if letters is None:
-                _err(ctx, f"illegal option -o {opt}")
-                raise ShellExit(2)
-            a = a[0] + letters
         for ch in a[1:]:
+            if ch == "o":
+                opt = args.pop(0) if args else ""
+                ch = {"errexit": "e", "nounset": "u", "noglob": "f", "xtrace": "x",
+                      "pipefail": "P", "allexport": "a", "verbose": "v"}.get(opt)
+                if ch is None:
+                    _err(ctx, f"illegal option -o {opt}")
+                    raise ShellExit(2)
             if ch == "e":
                 sh.errexit = on
             elif ch == "u":
                 sh.nounset = on
             elif ch == "f":
                 sh.noglob = on
+            elif ch == "P":
+                sh.pipefail = on
             elif ch in "xvaCnmh":
                 pass
             else:
@@ -156,7 +161,7 @@ def b_set(ctx: Ctx) -> int:
 
 def b_shift(ctx: Ctx) -> int:
     sh = ctx.shell
-    n = int(ctx.args[1]) if len(ctx.args) > 1 and ctx.args[1].isdigit() else 1
+    n = int(ctx.args[1]) if len(ctx.args) > 1 and _isdigits(ctx.args[1]) else 1
     if n > len(sh.positional):
         if sh.flavour == "dash":
             _err(ctx, "can't shift that many")
@@ -186,7 +191,7 @@ def b_return(ctx: Ctx) -> int:
 
 
 def b_break(ctx: Ctx, kind: str = "break") -> int:
-    n = int(ctx.args[1]) if len(ctx.args) > 1 and ctx.args[1].isdigit() else 1
+    n = int(ctx.args[1]) if len(ctx.args) > 1 and _isdigits(ctx.args[1]) else 1
     raise LoopControl(kind, max(n, 1))
 
 
@@ -237,10 +242,29 @@ def b_exec(ctx: Ctx) -> int:
 
 def b_local(ctx: Ctx) -> int:
     sh = ctx.shell
+    if not sh.local_frames:
+        _err(ctx, "not in a function")
+        if sh.flavour == "bash":
+            return 1
+        raise ShellExit(2)
+    frame = sh.local_frames[-1]
     for a in ctx.args[1:]:
         name, eq, value = a.partition("=")
+        if name not in frame:
+            old = sh.vars.get(name)
+            frame[name] = None if old is None else attrs.evolve(old)
         if eq:
             sh.set_var(name, value)
+        else:  # declared local without a value: unset inside the function
+            sh.unset_var(name)
+    return 0
+
+
+def b_trap(ctx: Ctx) -> int:
+    """Only the EXIT (0) trap can fire in a simulated run: no signals arrive."""
+    args = ctx.args[1:]
+    if len(args) >= 2 and any(s in ("EXIT", "0") for s in args[1:]):
+        ctx.shell.exit_trap = None if args[0] in ("-", "") else args[0]
     return 0
 
 
@@ -362,7 +386,7 @@ BUILTINS = {
     ":": b_colon, "cd": b_cd, "export": b_export, "readonly": b_readonly, "unset": b_unset,
     "set": b_set, "shift": b_shift, "exit": b_exit, "return": b_return, "break": b_break,
     "continue": b_continue, "eval": b_eval, ".": b_dot, "exec": b_exec, "local": b_local,
-    "read": b_read, "type": b_type, "command": b_command, "trap": b_noop, "wait": b_noop,
+    "read": b_read, "type": b_type, "command": b_command, "trap": b_trap, "wait": b_noop,
     "alias": b_noop, "unalias": b_noop, "hash": b_noop, "ulimit": b_noop, "umask": b_umask,
     "times": b_noop, "jobs": b_noop, "getopts": b_noop, "kill": b_noop, "fg": b_noop, "bg": b_noop,
 }

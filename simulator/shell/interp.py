@@ -6,6 +6,8 @@ depends on an unknown status or output raises `Indeterminate`."""
 
 from __future__ import annotations
 
+from .ascii import isdigits as _isdigits
+
 import posixpath
 
 import attrs
@@ -145,6 +147,9 @@ class Shell:
         self.errexit = False
         self.nounset = False
         self.noglob = False
+        self.pipefail = False
+        self.exit_trap: str | None = None
+        self.local_frames: list = []  # one dict per running function: name -> saved Var
         self.functions: dict = {}
         self.opaque: list = opaque if opaque is not None else []
         self.lineno = 0
@@ -230,7 +235,7 @@ class Shell:
             on["c"] = True
             # ash lists its option letters in reverse table order
             return "".join(ch for ch in "ubaCVvxcsnmiIfe" if on.get(ch))
-        if name.isdigit():
+        if _isdigits(name):
             i = int(name)
             return self.positional[i - 1] if 0 < i <= len(self.positional) else None
         if name in ("@", "*"):
@@ -276,6 +281,17 @@ class Shell:
             self.status = e.status
         except (LoopControl, FuncReturn) as e:
             self.status = getattr(e, "status", self.status)
+        if self.exit_trap:
+            action, self.exit_trap = self.exit_trap, None
+            status = self.status
+            try:
+                for prog in parse_lines(action):
+                    self.run_program(prog, fds)
+            except ShellSyntaxError as e:
+                fds.stderr.write(f"{self.msg_prefix()}syntax error: {e}\n")
+            except ShellExit as e:
+                status = e.status
+            self.status = status
         return self.status
 
     def run_program(self, prog: Program, fds: FDs) -> int | None:
@@ -316,6 +332,7 @@ class Shell:
                 self.run_command(node.commands[0], fds)
             else:
                 stdin = fds.stdin
+                statuses = []
                 for i, cmd in enumerate(node.commands):
                     sub = fds.copy()
                     sub.table[0] = stdin
@@ -331,8 +348,14 @@ class Shell:
                         child.status = e.status
                     self.opaque = child.opaque
                     self.status = child.status
+                    statuses.append(child.status)
                     if buf is not None:
                         stdin = Source(None, buf.unknown) if buf.unknown else Source(buf.text())
+                if self.pipefail:  # the last non-zero status, if any
+                    if None in statuses:
+                        self.status = None
+                    else:
+                        self.status = next((s for s in reversed(statuses) if s), 0)
         finally:
             if node.negated:
                 self.in_condition -= 1
@@ -491,6 +514,7 @@ class Shell:
                     raise Indeterminate("function calls nested deeper than 150 levels: how the real "
                                         "shell ends (stack exhaustion) is not modelled")
                 self.depth += 1
+                self.local_frames.append({})
                 saved = self._push_temp(values)
                 old_pos = self.positional
                 self.positional = fields[1:]
@@ -501,6 +525,11 @@ class Shell:
                     status = r.status
                 finally:
                     self.depth -= 1
+                    for k, old in self.local_frames.pop().items():
+                        if old is None:
+                            self.vars.pop(k, None)
+                        else:
+                            self.vars[k] = old
                     self.positional = old_pos
                     self._pop_temp(saved)
             else:
@@ -580,7 +609,7 @@ class Shell:
                 if target == "-":
                     out.table[fd] = Closed()
                     continue
-                if target.isdigit():
+                if _isdigits(target):
                     src = out.table.get(int(target))
                     if src is None or isinstance(src, Closed):
                         fds.stderr.write(f"{self.msg_prefix()}{target}: Bad file descriptor\n")

@@ -7,6 +7,8 @@ bodies are read when the newline that ends their line is scanned.
 
 from __future__ import annotations
 
+from .ascii import isdigits as _isdigits
+
 import re
 from typing import Callable
 
@@ -220,7 +222,7 @@ class Scanner:
         if m:
             self._advance(1 + len(m.group()))
             return Param(m.group())
-        if nxt.isdigit() or (nxt and nxt in SPECIAL_PARAMS):
+        if _isdigits(nxt) or (nxt and nxt in SPECIAL_PARAMS):
             self._advance(2)
             return Param(nxt)
         self._advance()

@@ -3,6 +3,8 @@ the FS's /etc/passwd and /etc/group the way runc does (user[:group], names or nu
 
 from __future__ import annotations
 
+from .ascii import isdigits as _isdigits
+
 
 def resolve_user(fs, user):
     """(uid, gid, name, groups) or an error string (Docker's message)."""
@@ -18,7 +20,7 @@ def resolve_user(fs, user):
     uname, sep, gname = spec.partition(":")
     u = lookup_user(fs, uname) if uname else None
     if uname and u is None:
-        if not uname.isdigit():
+        if not _isdigits(uname):
             return f"unable to find user {uname}: no matching entries in passwd file"
         uid, gid, name = int(uname), 0, None
     elif u is None:
@@ -28,7 +30,7 @@ def resolve_user(fs, user):
     if sep and gname:
         g = lookup_group(fs, gname)
         if g is None:
-            if not gname.isdigit():
+            if not _isdigits(gname):
                 return f"unable to find group {gname}: no matching entries in group file"
             gid = int(gname)
         else:

@@ -149,6 +149,12 @@ CASES = [
     ("env-run", 'env A=1 sh -c \'echo $A\'; env -i sh -c \'echo "${PATH-none}"\'', [], None),
     ("file-owner-user", 'touch /tmp/mine; [ -O /tmp/mine ] && echo owned', [], "app"),
     ("true-false-paths", '/bin/true; echo $?; /bin/false; echo $?; sleep 0; echo $?', [], None),
+    ("pipefail", 'set -o pipefail; false | true; echo $?; set +o pipefail; false | true; echo $?', [], None),
+    ("set-euo-pipefail", 'set -euo pipefail; echo $-; true | false | true; echo unreachable', [], None),
+    ("local", 'f() { local x=1 y; x=2; echo "$x[$y]"; }; x=0; y=keep; f; echo "$x $y"', [], None),
+    ("local-outside-function", 'local y=1; echo after', [], None),
+    ("trap-exit", 'trap "echo bye \\$?" EXIT; echo main; exit 3', [], None),
+    ("which", 'which ls sh nosuch; echo $?; which /bin/echo', [], None),
     ("eval", 'cmd="echo evaluated \\$HOME"; eval "$cmd"', [], None),
     ("command-type", 'type echo; type cd; command -v ls; command -v nosuch; echo $?', [], None),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..ascii import isdigits as _isdigits
+
 import posixpath
 import re
 
@@ -353,7 +355,7 @@ def chown(ctx: Ctx) -> int:
     if user:
         u = lookup_user(ctx.fs, user)
         if u is None:
-            if not user.isdigit():
+            if not _isdigits(user):
                 ctx.error(f"unknown user {user}")
                 return 1
             uid = int(user)
@@ -364,7 +366,7 @@ def chown(ctx: Ctx) -> int:
     if group:
         g = lookup_group(ctx.fs, group)
         if g is None:
-            if not group.isdigit():
+            if not _isdigits(group):
                 ctx.error(f"unknown group {group}")
                 return 1
             gid = int(group)

@@ -53,6 +53,24 @@ def printenv(ctx: Ctx) -> int:
     return status
 
 
+def which(ctx: Ctx) -> int:
+    """Print where each name is found on PATH (the process's PATH, in the FS)."""
+    from ..commands import lookup
+    names = [a for a in ctx.args[1:] if a != "-a"]
+    if not names:
+        from .common import usage
+        return usage(ctx)
+    status = 0
+    for n in names:
+        path = lookup(ctx.fs, n, ctx.env.get("PATH", ""), ctx.cwd)
+        st = ctx.fs.stat(path) if path else None
+        if st is None or st.type == "dir" or not st.mode & 0o111:
+            status = 1
+            continue
+        ctx.out((n if "/" in n else path) + "\n")
+    return status
+
+
 def true(ctx: Ctx) -> int:
     return 0
 
@@ -247,5 +265,5 @@ class _Test:
         return False
 
 
-APPLETS = {"env": env, "printenv": printenv, "true": true, "false": false, "sleep": sleep,
+APPLETS = {"which": which, "env": env, "printenv": printenv, "true": true, "false": false, "sleep": sleep,
            "test": test, "[": test, "[[": test}

@@ -3,6 +3,8 @@ tee, basename, dirname."""
 
 from __future__ import annotations
 
+from ..ascii import isdigits as _isdigits
+
 import posixpath
 import re
 
@@ -351,7 +353,7 @@ def bre_to_python(pattern: str, extended: bool = False) -> str:
             n = pattern[i + 1]
             if not extended and n in "(){}|+?":
                 out.append(n)
-            elif n.isdigit():
+            elif _isdigits(n):
                 out.append("\\" + n)
             else:
                 out.append(re.escape(n) if n not in "wWsSbB<>" else {"<": r"\b", ">": r"\b"}.get(n, "\\" + n))
@@ -509,7 +511,7 @@ def _sed_repl(repl: str) -> str:
         c = repl[i]
         if c == "\\" and i + 1 < len(repl):
             n = repl[i + 1]
-            out.append("\\" + n if n.isdigit() else ("\n" if n == "n" else n.replace("\\", "\\\\")))
+            out.append("\\" + n if _isdigits(n) else ("\n" if n == "n" else n.replace("\\", "\\\\")))
             i += 2
         elif c == "&":
             out.append("\\g<0>")

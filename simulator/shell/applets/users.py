@@ -4,6 +4,8 @@ the common options only)."""
 
 from __future__ import annotations
 
+from ..ascii import isdigits as _isdigits
+
 from ..io import decode, encode
 from . import common
 from .common import Ctx
@@ -30,7 +32,7 @@ def lookup_user(fs, name_or_uid: str):
     for e in passwd_entries(fs):
         if e[0] == name_or_uid:
             return _user(e)
-    if name_or_uid.isdigit():
+    if _isdigits(name_or_uid):
         for e in passwd_entries(fs):
             if e[2] == name_or_uid:
                 return _user(e)
@@ -39,13 +41,13 @@ def lookup_user(fs, name_or_uid: str):
 
 def user_by_uid(fs, uid: int):
     for e in passwd_entries(fs):
-        if e[2].isdigit() and int(e[2]) == uid:
+        if _isdigits(e[2]) and int(e[2]) == uid:
             return _user(e)
     return None
 
 
 def _user(e):
-    return (e[0], int(e[2]) if e[2].isdigit() else 0, int(e[3]) if e[3].isdigit() else 0,
+    return (e[0], int(e[2]) if _isdigits(e[2]) else 0, int(e[3]) if _isdigits(e[3]) else 0,
             e[5] if len(e) > 5 else "", e[6] if len(e) > 6 else "")
 
 
@@ -54,7 +56,7 @@ def lookup_group(fs, name_or_gid: str):
     for e in group_entries(fs):
         if e[0] == name_or_gid:
             return _group(e)
-    if name_or_gid.isdigit():
+    if _isdigits(name_or_gid):
         for e in group_entries(fs):
             if e[2] == name_or_gid:
                 return _group(e)
@@ -63,14 +65,14 @@ def lookup_group(fs, name_or_gid: str):
 
 def group_by_gid(fs, gid: int):
     for e in group_entries(fs):
-        if e[2].isdigit() and int(e[2]) == gid:
+        if _isdigits(e[2]) and int(e[2]) == gid:
             return _group(e)
     return None
 
 
 def _group(e):
     members = [m for m in (e[3].split(",") if len(e) > 3 else []) if m]
-    return (e[0], int(e[2]) if e[2].isdigit() else 0, members)
+    return (e[0], int(e[2]) if _isdigits(e[2]) else 0, members)
 
 
 def supplementary(fs, name: str, gid: int) -> list[int]:
