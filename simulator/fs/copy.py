@@ -89,9 +89,33 @@ def apply_copy(fs: WorkingFS, source, srcs: list[str], dest: str, *, workdir: st
                cmd: str | None = None) -> CopyResult:
     cmd = cmd or ("ADD" if is_add else "COPY")
     fs.size_builder = builder  # commit() sizes the layer as this builder's layers are sized
-    op = _Copy(fs, _source_view(source, builder), builder, is_add, cmd, from_stage)
+    if builder != "legacy" and (parents or excludes):
+        # --parents (dockerfile 1.20) and --exclude (1.19) filter through fsutil's include
+        # and exclude pattern matching, which is not modelled: the destination's
+        # content is unknown rather than guessed.
+        flags = " ".join(f for f, on in (("--parents", parents), ("--exclude", bool(excludes))) if on)
+        reason = f"{cmd} {flags}: not modelled"
+        dpath, _ = dest_path(dest, workdir, builder)
+        fs.mark_unknown(reason, [dpath])
+        return CopyResult((dpath,), unknown_reason=reason)
+    target_fs = fs
+    if link and builder != "legacy":
+        # --link: the sources are copied onto an empty root and that layer is linked on
+        # top of the previous state, so nothing below is read (no symlinks followed, no
+        # existing dirs merged) and the dirs the copy creates replace the lower ones
+        # (reference: COPY --link).
+        target_fs = WorkingFS()
+        target_fs.size_builder = builder
+    op = _Copy(target_fs, _source_view(source, builder), builder, is_add, cmd, from_stage)
+    if target_fs is not fs and chown:
+        op.chown_fs = fs  # --chown names still resolve in the destination's /etc/passwd
     try:
-        return op.run(srcs, dest, workdir, chown, chmod, heredocs or {})
+        result = op.run(srcs, dest, workdir, chown, chmod, heredocs or {})
+        if target_fs is not fs:
+            for path, e in target_fs.commit(builder).entries.items():
+                if path != "/":
+                    fs.put(path, e)
+        return result
     except (ChownError, UnpackError) as e:
         raise CopyError(str(e)) from e
     except UnknownContent as e:
@@ -124,7 +148,8 @@ class _Copy:
         if chmod:
             self.mode = parse_chmod(chmod)
         if chown:
-            self.owner = resolve_chown(self.fs, chown, "legacy" if self.legacy else "buildkit")
+            self.owner = resolve_chown(getattr(self, "chown_fs", self.fs), chown,
+                                       "legacy" if self.legacy else "buildkit")
             self.dir_owner = self.owner
         elif self.legacy and not self.from_stage:
             self.owner = (0, 0)

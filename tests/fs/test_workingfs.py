@@ -181,3 +181,34 @@ def test_rename_of_a_lower_dir_moves_its_tree_and_whites_out_the_old_name():
     assert stack.lookup("/a/moved/f").data == b"one"
     assert stack.lookup("/a/b") is None
     assert ("a/.wh.b", "file") in rows(stack.layers[1])
+
+
+def test_copy_link_replaces_lower_dir_metadata_and_ignores_lower_symlinks():
+    # reference (COPY --link): the copy happens on an empty root, so an existing
+    # destination path is not followed and the created dirs are linked over the old ones
+    from simulator.context import BuildContext
+    from simulator.fs import Entry
+    from simulator.fs.copy import apply_copy
+
+    def prev(fs):
+        fs.mkdir("/opt", 0o700, uid=5, gid=5)
+        fs.mkdir("/real")
+        fs.symlink("/real", "/opt/app")
+    ctx = BuildContext.from_files({"f": Entry("file", 0o644, data=b"x")})
+    fs = WorkingFS(stack_with(prev))
+    apply_copy(fs, ctx, ["f"], "/opt/app/", link=True, builder="buildkit")
+    layer = fs.commit("buildkit")
+    assert layer.entries["/opt"].mode == 0o755 and layer.entries["/opt"].uid == 0
+    assert layer.entries["/opt/app"].kind == "dir"
+    assert fs.read("/opt/app/f") == b"x" and fs.listdir("/real") == []
+
+
+def test_copy_parents_and_exclude_are_unknown_not_guessed():
+    from simulator.context import BuildContext
+    from simulator.fs import Entry
+    from simulator.fs.copy import apply_copy
+    ctx = BuildContext.from_files({"x/a.txt": Entry("file", 0o644, data=b"a")})
+    for kw in ({"parents": True}, {"excludes": ("*.md",)}):
+        fs = WorkingFS()
+        res = apply_copy(fs, ctx, ["x/a.txt"], "/p/", builder="buildkit", **kw)
+        assert res.unknown_reason and fs.commit().unknown_reason
