@@ -208,40 +208,57 @@ def do_healthcheck(st: StageState, ins: I.HealthcheckInstr, ctx: Ctx, out: Outco
     return _meta_history(st, ctx, text)
 
 
+def _parse_uint16(text: str) -> int:
+    if not text.isdigit() or not text.isascii() or int(text) > 65535:
+        raise ValueError(text)
+    return int(text)
+
+
+def _port_range(ports: str) -> tuple[int, int]:
+    """nat.ParsePortRange (docker/go-connections)."""
+    if ports == "":
+        raise ValueError("Empty string specified for ports.")
+    if "-" not in ports:
+        v = _parse_uint16(ports)
+        return v, v
+    parts = ports.split("-")
+    start, end = _parse_uint16(parts[0]), _parse_uint16(parts[1])
+    if end < start:
+        raise ValueError(f"Invalid range specified for the Port: {ports}")
+    return start, end
+
+
 def _port_specs(ports: list[str]) -> list[str]:
-    """nat.ParsePortSpecs: `80`, `80/udp`, `100-102/tcp` -> port keys; errors as Docker's."""
+    """nat.ParsePortSpecs as EXPOSE uses it: the container ports (`80/tcp`, a range
+    expanded), with go-connections' messages."""
     keys: list[str] = []
     for raw in ports:
-        spec = raw
-        ip = ""
-        if ":" in spec:
-            parts = spec.split(":")
-            if len(parts) == 2:
-                ip, spec = "", parts[1] if parts[0] else parts[1]
-            else:
-                spec = parts[-1]
-        proto = "tcp"
-        port = spec
-        if "/" in spec:
-            port, _, proto = spec.partition("/")
-            if not proto:
-                raise BuildError(f"No protocol for port {raw}") if False else BuildError(f"Invalid proto: {proto}")
-        proto = proto.lower()
-        if proto not in ("tcp", "udp", "sctp"):
-            raise BuildError(f"Invalid proto: {proto}")
-        lo, dash, hi = port.partition("-")
+        parts = raw.split(":")
+        container = parts[-1]
+        host = parts[-2] if len(parts) >= 2 else ""
+        pp = container.split("/")
+        if not container or not pp[0]:
+            proto, container = "", ""
+        elif len(pp) == 1:
+            proto = "tcp"
+        elif not pp[1]:
+            proto, container = "tcp", pp[0]
+        else:
+            proto, container = pp[1], pp[0]
+        if container == "":
+            raise BuildError(f"No port specified: {raw}<empty>")
         try:
-            start = int(lo)
-            end = int(hi) if dash else start
-            if not (0 <= start <= 65535 and 0 <= end <= 65535) or not lo.isdigit() or (dash and not hi.isdigit()):
-                raise ValueError
+            start, end = _port_range(container)
         except ValueError:
-            raise BuildError(f"Invalid containerPort: {port}") from None
-        if end < start:
-            raise BuildError(f"Invalid range specified for the Port: {port}")
-        for p in range(start, end + 1):
-            keys.append(f"{p}/{proto}")
-        del ip
+            raise BuildError(f"Invalid containerPort: {container}") from None
+        if host:
+            try:
+                _port_range(host)
+            except ValueError:
+                raise BuildError(f"Invalid hostPort: {host}") from None
+        if proto.lower() not in ("tcp", "udp", "sctp"):
+            raise BuildError(f"Invalid proto: {proto}")
+        keys.extend(f"{p}/{proto.lower()}" for p in range(start, end + 1))
     return keys
 
 

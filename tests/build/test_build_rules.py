@@ -160,7 +160,11 @@ ERROR_CASES = [
      "executor failed running [/bin/sh -c id]: unable to find user ghost: no matching entries in passwd file"),
     ("FROM dsim/busybox:1.35\nUSER ghost\nRUN id\n", "legacy",
      "unable to find user ghost: no matching entries in passwd file"),
-    ("FROM dsim/busybox:1.35\nWORKDIR $NOPE\n", "legacy", "cannot normalize nothing"),  # engine (fuzz case 16)
+    ("FROM dsim/busybox:1.35\nWORKDIR $NOPE\n", "legacy", "cannot normalize nothing"),
+    ("FROM scratch\nEXPOSE 90-80\n", "legacy", "Invalid containerPort: 90-80"),
+    ("FROM scratch\nEXPOSE /udp\n", "legacy", "No port specified: /udp<empty>"),
+    ("FROM scratch\nEXPOSE 99999\n", "buildkit",
+     "failed to solve with frontend dockerfile.v0: failed to create LLB definition: Invalid containerPort: 99999"),  # engine (fuzz case 16)
     ("", "buildkit", "failed to solve with frontend dockerfile.v0: failed to create LLB definition: the Dockerfile cannot be empty"),
     ("", "legacy", "Error response from daemon: the Dockerfile (Dockerfile) cannot be empty"),
     ("# just a comment\n", "buildkit",
