@@ -10,6 +10,7 @@ import re
 import attrs
 
 from ..fs.protocol import UnknownContent
+from . import perm
 from .interp import Ctx, FuncReturn, LoopControl, ShellExit
 from .parser import parse
 from .lexer import ShellSyntaxError
@@ -45,8 +46,13 @@ def b_cd(ctx: Ctx) -> int:
         st = sh.fs.stat(path)
     except UnknownContent as e:
         raise Indeterminate(str(e))
+    if st is not None and st.type == "dir" and not (perm.allowed(sh.fs, sh.user, path, "x")):
+        st, denied = None, True
+    else:
+        denied = False
     if st is None or st.type != "dir":
-        why = "No such file or directory" if st is None else "Not a directory"
+        why = "Permission denied" if denied else (
+            "No such file or directory" if st is None else "Not a directory")
         if sh.flavour == "bash":
             _err(ctx, f"{target}: {why}")
             return 1

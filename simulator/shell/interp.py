@@ -13,7 +13,7 @@ import posixpath
 import attrs
 
 from ..fs.protocol import UnknownContent
-from . import pattern
+from . import pattern, perm
 from .ast import (AndOr, Case, For, FuncDef, Group, If, Pipeline, Program, SimpleCommand,
                   Subshell, While)
 from .io import BufferSink, Closed, FDs, FileSink, NullSink, Source, decode
@@ -633,6 +633,9 @@ class Shell:
             try:
                 if r.op == "<":
                     st = self.fs.stat(path)
+                    if not perm.allowed(self.fs, self.user, path, "r"):
+                        fds.stderr.write(f"{self.msg_prefix()}can't open {target}: Permission denied\n")
+                        return None
                     if st is None:
                         fds.stderr.write(f"{self.msg_prefix()}can't open {target}: no such file\n")
                         return None
@@ -643,6 +646,11 @@ class Shell:
                     fds.stderr.write(f"{self.msg_prefix()}can't create {target}: Is a directory\n")
                     return None
                 parent = self.fs.stat(posixpath.dirname(path))
+                if not perm.searchable(self.fs, self.user, path) or (
+                        st is None and parent is not None and not perm.may_create(self.fs, self.user, path)) or (
+                        st is not None and not perm.allowed(self.fs, self.user, path, "w")):
+                    fds.stderr.write(f"{self.msg_prefix()}can't create {target}: Permission denied\n")
+                    return None
                 if parent is None or parent.type != "dir":
                     fds.stderr.write(f"{self.msg_prefix()}can't create {target}: nonexistent directory\n")
                     return None

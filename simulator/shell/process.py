@@ -22,16 +22,24 @@ def _env_dict(env) -> dict:
     return out
 
 
-def run_process(argv: list, *, env, fs, user, workdir: str, flavour: str, stdin: str = "") -> ExecResult:
+def run_process(argv: list, *, env, fs, user, workdir: str, flavour: str, stdin: str = "",
+                supplementary_groups: bool = True) -> ExecResult:
     env = _env_dict(env)
     if not argv:
         return ExecResult("", "", 125, None, "no command specified")
     try:
-        ids = resolve_user(fs, user)
+        ids = resolve_user(fs, user, supplementary_groups)
     except UnknownContent as e:
         return ExecResult(None, None, None, f"user lookup: {e.reason}")
     if isinstance(ids, str):  # the process never starts (docker run exits 125)
         return ExecResult("", "", 125, None, ids)
+    if "HOME" not in env:  # runc: HOME from the user's passwd entry, else "/"
+        try:
+            from .applets.users import user_by_uid
+            entry = user_by_uid(fs, ids[0])
+        except UnknownContent:
+            entry = None
+        env["HOME"] = (entry[3] or "/") if entry else "/"
     out, err = BufferSink(), BufferSink()
     fds = FDs({0: Source(stdin), 1: out, 2: err})
     proc = Shell(fs, env=env, user=ids, cwd=workdir, flavour=flavour, arg0=argv[0], is_shell=False)

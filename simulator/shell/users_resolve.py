@@ -6,8 +6,16 @@ from __future__ import annotations
 from .ascii import isdigits as _isdigits
 
 
-def resolve_user(fs, user):
-    """(uid, gid, name, groups) or an error string (Docker's message)."""
+def resolve_user(fs, user, supplementary: bool = True):
+    """(uid, gid, name, groups) or an error string (Docker's message). Without
+    `supplementary` (a BuildKit RUN) the groups are empty."""
+    ids = _resolve(fs, user)
+    if isinstance(ids, str) or supplementary:
+        return ids
+    return ids[:3] + ((),)
+
+
+def _resolve(fs, user):
     from .applets.users import lookup_group, lookup_user, supplementary
     if user is None or user == "":
         user = "0"

@@ -19,8 +19,13 @@ class NotModelled(Exception):
 
 def read_path(ctx, name: str) -> str | None:
     """A file operand's text, or None after printing `applet: NAME: No such file or directory`."""
+    from .. import perm
+    path = ctx.path(name)
+    if not perm.allowed(ctx.fs, ctx.user, path, "r"):
+        ctx.error(f"{name}: Permission denied")
+        return None
     try:
-        return decode(ctx.fs.read(ctx.path(name)))
+        return decode(ctx.fs.read(path))
     except FileNotFoundError:
         ctx.error(f"{name}: No such file or directory")
     except IsADirectoryError:

@@ -7,6 +7,7 @@ from ..ascii import isdigits as _isdigits
 import posixpath
 import re
 
+from .. import perm
 from . import common
 from .common import Ctx
 
@@ -72,6 +73,10 @@ def ls(ctx: Ctx) -> int:
                 out.append("\n")
             out.append(f"{d}:\n")
         base = ctx.path(d)
+        if not perm.allowed(fs, ctx.user, base, "r"):
+            ctx.error(f"can't open '{d}': Permission denied")
+            status = 1
+            continue
         entries = fs.listdir(base)
         if "a" in opts:
             entries = [".", ".."] + entries
@@ -144,6 +149,11 @@ def mkdir(ctx: Ctx) -> int:
     m = _parse_mode(mode, 0o755, True) if mode else 0o755
     for d in rest:
         p = ctx.path(d)
+        denied = _mkdir_denied(ctx, d, p, "p" in opts)
+        if denied is not None:
+            ctx.error(f"can't create directory '{denied}': Permission denied")
+            status = 1
+            continue
         try:
             ctx.fs.mkdir(p, m, parents="p" in opts, uid=ctx.user[0], gid=ctx.user[1])
         except FileExistsError:
@@ -157,6 +167,28 @@ def mkdir(ctx: Ctx) -> int:
     return status
 
 
+def _mkdir_denied(ctx: Ctx, given: str, path: str, parents: bool) -> str | None:
+    """The operand busybox names when creating `path` (or, with -p, a missing parent) is
+    not permitted; None when allowed."""
+    fs = ctx.fs
+    if not parents:
+        if fs.stat(path) is None and fs.stat(posixpath.dirname(path)) is not None \
+                and not perm.may_create(fs, ctx.user, path):
+            return given
+        return None
+    parts = given.split("/")
+    for i in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:i])
+        if not prefix:
+            continue
+        full = ctx.path(prefix)
+        if fs.stat(full) is None:
+            if not perm.may_create(fs, ctx.user, full):
+                return prefix + ("/" if i < len(parts) else "")
+            return None
+    return None
+
+
 def touch(ctx: Ctx) -> int:
     opts, names = _split(ctx.args[1:], "c", "touch")
     status = 0
@@ -167,6 +199,10 @@ def touch(ctx: Ctx) -> int:
         if "c" in opts:
             continue
         parent = ctx.fs.stat(posixpath.dirname(p))
+        if parent is not None and not perm.may_create(ctx.fs, ctx.user, p):
+            ctx.error(f"{n}: Permission denied")
+            status = 1
+            continue
         if parent is None or parent.type != "dir":
             ctx.error(f"{n}: No such file or directory")
             status = 1
@@ -189,6 +225,10 @@ def rm(ctx: Ctx) -> int:
             continue
         if st.type == "dir" and not recursive:
             ctx.error(f"'{n}' is a directory")
+            status = 1
+            continue
+        if not perm.may_create(ctx.fs, ctx.user, p):
+            ctx.error(f"can't remove '{n}': Permission denied")
             status = 1
             continue
         ctx.fs.remove(p, recursive=recursive)
@@ -244,6 +284,17 @@ def cp(ctx: Ctx) -> int:
                 ctx.error(f"can't create directory '{dst}': No such file or directory")
             status = 1
             continue
+        tst = ctx.fs.stat(target)
+        if not perm.allowed(ctx.fs, ctx.user, sp, "r"):
+            ctx.error(f"can't open '{s}': Permission denied")
+            status = 1
+            continue
+        if not (perm.allowed(ctx.fs, ctx.user, target, "w") if tst is not None
+                else perm.may_create(ctx.fs, ctx.user, target)):
+            ctx.error(f"can't create '{target if dst_st is not None and dst_st.type == 'dir' else dst}': "
+                      "Permission denied")
+            status = 1
+            continue
         _copy_tree(ctx, sp, target, preserve=bool(opts & {"a", "p"}))
     return status
 
@@ -269,6 +320,10 @@ def mv(ctx: Ctx) -> int:
             ctx.error(f"can't rename '{s}': No such file or directory")
             status = 1
             continue
+        if not (perm.may_create(ctx.fs, ctx.user, sp) and perm.may_create(ctx.fs, ctx.user, target)):
+            ctx.error(f"can't rename '{s}': Permission denied")
+            status = 1
+            continue
         ctx.fs.rename(sp, target)
     return status
 
@@ -286,6 +341,10 @@ def ln(ctx: Ctx) -> int:
     for s in srcs:
         target = posixpath.join(dpath, posixpath.basename(s)) \
             if dst_st is not None and dst_st.type == "dir" and "T" not in opts else dpath
+        if not perm.may_create(ctx.fs, ctx.user, target):
+            ctx.error(f"{target if dst_st is not None and dst_st.type == 'dir' else dst}: Permission denied")
+            status = 1
+            continue
         if ctx.fs.stat(target, follow=False) is not None:
             if "f" in opts:
                 ctx.fs.remove(target)
@@ -322,6 +381,10 @@ def chmod(ctx: Ctx) -> int:
             status = 1
             continue
         for path, s in _walk(ctx, p, st, recursive):
+            if not perm.may_change_mode(ctx.fs, ctx.user, path):
+                ctx.error(f"{n if path == p else path}: Operation not permitted")
+                status = 1
+                continue
             mode = _parse_mode(spec, s.mode, s.type == "dir")
             if mode is None:
                 ctx.error(f"invalid mode '{spec}'")
@@ -381,6 +444,10 @@ def chown(ctx: Ctx) -> int:
             status = 1
             continue
         for path, s in _walk(ctx, p, st, recursive):
+            if not perm.is_root(ctx.user):
+                ctx.error(f"{n if path == p else path}: Operation not permitted")
+                status = 1
+                continue
             ctx.fs.chown(path, s.uid if uid is None else uid, s.gid if gid is None else gid)
     return status
 

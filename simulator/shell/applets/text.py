@@ -9,6 +9,7 @@ import posixpath
 import re
 
 from ..io import decode, encode
+from .. import perm
 from . import common
 from .common import Ctx, read_path
 
@@ -196,6 +197,10 @@ def cat(ctx: Ctx) -> int:
     for f in files or ["-"]:
         if f == "-":
             ctx.out(ctx.stdin_text())
+            continue
+        if not perm.allowed(ctx.fs, ctx.user, ctx.path(f), "r"):
+            ctx.error(f"can't open '{f}': Permission denied")
+            status = 1
             continue
         try:
             data = ctx.fs.read(ctx.path(f))
@@ -434,6 +439,10 @@ def grep(ctx: Ctx) -> int:
         if f == "-":
             text = ctx.stdin_text()
         else:
+            if not perm.allowed(ctx.fs, ctx.user, ctx.path(f), "r"):
+                ctx.error(f"{f}: Permission denied")
+                error = True
+                continue
             try:
                 text = decode(ctx.fs.read(ctx.path(f)))
             except FileNotFoundError:
@@ -596,6 +605,10 @@ def sed(ctx: Ctx) -> int:
             if text is None:
                 return 1
             p = ctx.path(f)
+            if not perm.may_create(ctx.fs, ctx.user, p):
+                # busybox writes a temp file (random suffix) beside the file, then renames it
+                ctx.error(f"can't create temp file '{p}XXXXXX': Permission denied")
+                return 1
             ctx.fs.write(p, encode(apply(text)))
         return 0
     status = 0
@@ -687,6 +700,11 @@ def tee(ctx: Ctx) -> int:
     status = 0
     for f in args:
         p = ctx.path(f)
+        exists = ctx.fs.stat(p) is not None
+        if not (perm.allowed(ctx.fs, ctx.user, p, "w") if exists else perm.may_create(ctx.fs, ctx.user, p)):
+            ctx.error(f"{f}: Permission denied")
+            status = 1
+            continue
         parent = ctx.fs.stat(posixpath.dirname(p))
         if parent is None or parent.type != "dir":
             ctx.error(f"can't open '{f}': No such file or directory")

@@ -123,7 +123,7 @@ def id_(ctx: Ctx) -> int:
         uid, gid = ctx.user[0], ctx.user[1]
         u = user_by_uid(fs, uid)
         uname = u[0] if u else None
-        groups = list(ctx.user[3]) if len(ctx.user) > 3 and ctx.user[3] else [gid]
+        groups = list(ctx.user[3]) if len(ctx.user) > 3 else [gid]
     gname = (group_by_gid(fs, gid) or (None,))[0]
     if "u" in opts or "g" in opts:
         num, nm = (uid, uname) if "u" in opts else (gid, gname)
@@ -137,6 +137,8 @@ def id_(ctx: Ctx) -> int:
             ctx.out(f"{num}\n")
         return 0
     if "G" in opts:
+        if not groups:  # no supplementary groups: the gid alone
+            groups = [gid]
         if "n" in opts:
             names = [(group_by_gid(fs, g) or (None,))[0] for g in groups]
             ctx.out(" ".join(n if n is not None else str(g) for n, g in zip(names, groups)) + "\n")
@@ -147,8 +149,10 @@ def id_(ctx: Ctx) -> int:
         else:
             ctx.out(" ".join(str(g) for g in groups) + "\n")
         return 0
-    gl = ",".join(_fmt(g, (group_by_gid(fs, g) or (None,))[0]) for g in groups)
-    ctx.out(f"uid={_fmt(uid, uname)} gid={_fmt(gid, gname)} groups={gl}\n")
+    line = f"uid={_fmt(uid, uname)} gid={_fmt(gid, gname)}"
+    if groups:
+        line += " groups=" + ",".join(_fmt(g, (group_by_gid(fs, g) or (None,))[0]) for g in groups)
+    ctx.out(line + "\n")
     return 0
 
 
