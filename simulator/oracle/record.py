@@ -210,6 +210,16 @@ def write_expected(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
 
+def _remove_stale(case: Case, engine_key: str) -> None:
+    """Drop this engine's expected files for builders the case no longer builds."""
+    wanted = set() if case.parse_only else set(case.builders)
+    for builder in BUILDERS:
+        path = case.expected_path(engine_key, builder)
+        if builder not in wanted and path.exists():
+            path.unlink()
+            print(f"{case.name} [{builder}]: removed stale {path.name}")
+
+
 def main(argv: list[str]) -> int:
     import argparse
 
@@ -232,6 +242,7 @@ def main(argv: list[str]) -> int:
     base_ids = base_layer_ids()
     failures = 0
     for case in cases:
+        _remove_stale(case, engine.key)
         if case.parse_only:
             print(f"{case.name}: parse_only, skipped")
             continue
