@@ -37,10 +37,15 @@ _HEREDOC_CMDS = ("run", "copy", "add")
 _BOM = "\ufeff"
 
 
-@lru_cache(maxsize=None)
-def _continuation(escape: str) -> re.Pattern:
-    e = re.escape(escape)
-    return re.compile(r"([^" + e + r"])" + e + r"[ \t]*\Z|^" + e + r"[ \t]*\Z")
+def _strip_continuation(token: str, escape: str):
+    """The line without its trailing escape (and blanks after it), or None if it has none.
+
+    BuildKit's rule: the escape character is the last non-blank character and is not
+    itself escaped (`([^E])E[ \t]*$` or a line of just `E`)."""
+    s = token.rstrip(" \t")
+    if s.endswith(escape) and (len(s) == 1 or s[-2] != escape):
+        return s[:-1]
+    return None
 
 
 def _physical_lines(text: str) -> list[str]:
@@ -143,10 +148,9 @@ def _scan(text: str, filename: str, heredocs: bool):
             token = ""
         i += 1
         start = i
-        cont = _continuation(directives.escape)
-        m = cont.search(token)
-        if m:
-            line, eol = cont.sub(r"\1", token), False
+        stripped = _strip_continuation(token, directives.escape)
+        if stripped is not None:
+            line, eol = stripped, False
         else:
             line, eol = token, True
         if eol and line == "":
@@ -165,9 +169,9 @@ def _scan(text: str, filename: str, heredocs: bool):
             if token.lstrip(GO_SPACES) == "":
                 empty_cont = True
                 continue
-            cont = _continuation(directives.escape)
-            if cont.search(token):
-                parts.append(cont.sub(r"\1", token))
+            stripped = _strip_continuation(token, directives.escape)
+            if stripped is not None:
+                parts.append(stripped)
             else:
                 parts.append(token)
                 eol = True

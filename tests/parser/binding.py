@@ -4,6 +4,9 @@ the oracle, and the known places where that binding is not BuildKit.
 Known binding faults (the simulator follows BuildKit's source there):
   NUL       the binding hands Go a C string, so the text ends at the first NUL byte;
             comparisons give both parsers the text cut there.
+  NUL_OUT   strings come back as C strings too: a NUL that JSON decoding produces
+            (`CMD ["a\u0000b"]`) cuts the value; BuildKit keeps it (its own
+            testfiles/json/result). Such files are set aside.
   UTF8      invalid UTF-8 makes the binding raise a decode error; such inputs are
             compared only through the simulator's own (Go-faithful) path.
   ONB_FLAGS the binding reports the ONBUILD line's own flags and hides those of the
@@ -42,6 +45,8 @@ def binding_parse(text: str):
         raise Incomparable("binding output is not UTF-8") from None
     out = []
     for c in cmds:
+        if c.json and "\\u0000" in (c.original or ""):
+            raise Incomparable("NUL_OUT: a JSON-decoded NUL is cut by the binding")
         out.append({
             "cmd": (c.cmd or "").upper(),
             "sub_cmd": c.sub_cmd.upper() if c.sub_cmd else None,
