@@ -161,10 +161,9 @@ def _shell_flavour(img: Image) -> str | None:
 
 def build(opts: BuildOptions) -> BuildResult:
     """Simulate `docker build`."""
-    features = None
     try:
         text, dfname = _read_dockerfile(opts)
-        from simulator.parser import DockerfileSyntaxError, parse
+        from simulator.parser import DockerfileSyntaxError
 
         if text == "":  # a zero-byte file, checked before parsing (engine 20.10 wording)
             features = _features(opts, None)
@@ -181,8 +180,7 @@ def build(opts: BuildOptions) -> BuildResult:
             r = _Renderer(opts.builder, features.frontend)
             msg = e.message
             if opts.builder == "legacy":
-                return BuildResult(None, f"Error response from daemon: failed to parse Dockerfile: {msg}" if False
-                                   else r.daemon(f"failed to parse Dockerfile: {msg}"), error_line=e.line)
+                return BuildResult(None, r.daemon(f"failed to parse Dockerfile: {msg}"), error_line=e.line)
             return BuildResult(None, r.llb(msg), error_line=e.line)
         return _Build(opts, features, result, dfname).run()
     except _Fail as e:
