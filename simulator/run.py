@@ -133,12 +133,12 @@ def run_image(image, fs_stack_or_image=None, opts: RunOptions | None = None) -> 
     workdir = opts.workdir if opts.workdir is not None else (config.working_dir or "/")
     if opts.workdir is not None and opts.workdir and not opts.workdir.startswith("/"):
         return _failed(argv, user_spec, None, f"the working directory '{opts.workdir}' is invalid, "
-                                              "it needs to be an absolute path.", 125)
+                                              "it needs to be an absolute path.", 125, create=True)
     workdir = posixpath.normpath(workdir or "/")
     if workdir.startswith("//"):
         workdir = "/" + workdir.lstrip("/")
     if not argv:
-        return _failed(argv, user_spec, workdir, "No command specified.", 125)
+        return _failed(argv, user_spec, workdir, "No command specified.", 125, create=True)
     fs = _fs_of(image, fs_stack_or_image)
     user_env = list(opts.env or [])
     if fs is None:
@@ -193,6 +193,10 @@ def _flavour(image) -> str | None:
     return {"ash": "busybox", "busybox": "busybox", "dash": "dash", "bash": "bash"}.get(f, "busybox")
 
 
-def _failed(argv, user, workdir, message: str, code: int | None, env=None) -> RunResult:
+def _failed(argv, user, workdir, message: str, code: int | None, env=None,
+            create: bool = False) -> RunResult:
+    """The CLI prints `docker: Error response from daemon: MESSAGE`; when the container
+    could not even be created it adds `See 'docker run --help'.` as the last line."""
+    last = "See 'docker run --help'." if create else "docker: Error response from daemon: " + message
     return RunResult(tuple(argv), None if env is None else tuple(env), user, workdir, None, code,
-                     message, (), message)
+                     last, (), message)

@@ -13,6 +13,12 @@ from .io import FDs, Source, decode
 from .words import Indeterminate
 
 SHELL_NAMES = {"sh": "busybox", "ash": "busybox", "dash": "dash", "bash": "bash"}
+# unmodelled busybox applets that only read and print: their output is unknown, but they
+# leave the filesystem as it was
+READ_ONLY_APPLETS = frozenset("""
+arch base32 base64 cksum cmp comm cut date df diff dmesg du expand expr fold free hexdump
+hostid hostname logname md5sum nl nproc od ps pwdx rev seq sha1sum sha256sum sha3sum
+sha512sum strings sum tac tty uname unexpand uniq uptime users w who xxd""".split())
 
 
 @attrs.frozen
@@ -157,12 +163,25 @@ def start(sh, res: Resolved, argv: list, env: dict, fds: FDs) -> int | None:
     if res.kind == "textscript":
         return run_shell(sh, [sh.arg0 if sh.flavour else "sh", res.path] + list(argv[1:]), env,
                          fds, sh.flavour)
+    if res.applet == "busybox":  # `busybox APPLET ARGS`
+        if len(argv) < 2 or argv[1].startswith("-"):
+            make_opaque(sh, name, fds, "busybox without an applet")
+            return None
+        sub = Resolved("shell", res.path, "busybox") if argv[1] in ("sh", "ash") else \
+            Resolved("applet", res.path, argv[1])
+        return start(sh, sub, list(argv[1:]), env, fds)
     fn = APPLETS.get(res.applet)
     if fn is None:
         if res.applet not in BUSYBOX_APPLETS:
             fds.stderr.write(f"{res.applet}: applet not found\n")
             return 127
-        make_opaque(sh, name, fds, f"busybox applet '{res.applet}' not modelled")
+        why = f"busybox applet '{res.applet}' not modelled"
+        if res.applet in READ_ONLY_APPLETS:  # its output is unknown, the FS is not
+            sh.opaque.append(name)
+            fds.stdout.mark_unknown(f"{name}: {why}")
+            fds.stderr.mark_unknown(f"{name}: {why}")
+            return None
+        make_opaque(sh, name, fds, why)
         return None
     child = sh.process(env)
     ctx = Ctx([res.applet] + list(argv[1:]), fds, env, child)

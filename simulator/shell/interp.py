@@ -111,10 +111,14 @@ class Ctx:
     def error(self, msg: str) -> None:
         self.fds.stderr.write(f"{self.error_prefix()}{msg}\n")
 
-    def stdin_text(self) -> str:
+    def stdin_text(self, order_matters: bool = True) -> str:
+        """Standard input; reading lines of unknown order passes that on to the output
+        unless the applet does not care about order (sort, wc)."""
         src = self.fds.stdin
         if src.text is None:
             raise Indeterminate(f"{self.name} reads output of an unmodelled program ({src.reason})")
+        if src.unordered and order_matters:
+            self.fds.stdout.mark_unordered(src.unordered)
         return src.text
 
     def path(self, p: str) -> str:
@@ -350,7 +354,8 @@ class Shell:
                     self.status = child.status
                     statuses.append(child.status)
                     if buf is not None:
-                        stdin = Source(None, buf.unknown) if buf.unknown else Source(buf.text())
+                        stdin = (Source(None, buf.unknown) if buf.unknown
+                                 else Source(buf.text(), unordered=buf.unordered))
                 if self.pipefail:  # the last non-zero status, if any
                     if None in statuses:
                         self.status = None
@@ -581,6 +586,8 @@ class Shell:
         self.opaque = child.opaque
         if buf.unknown:
             raise Indeterminate(f"output of an unmodelled program ({buf.unknown}) used in $(...)")
+        if buf.unordered:
+            raise Indeterminate(f"$(...) output in an unknown order ({buf.unordered})")
         self.subst_status = child.status
         self.status = child.status
         return buf.text().rstrip("\n")

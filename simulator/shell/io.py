@@ -24,11 +24,21 @@ class Sink:
     def mark_unknown(self, reason: str) -> None:
         raise NotImplementedError
 
+    def mark_unordered(self, reason: str) -> None:
+        """The lines written so far come in an order the simulator cannot know (directory
+        order); an order-insensitive reader (sort, wc) can still use them."""
+        self.mark_unknown(reason)
+
 
 @attrs.define
 class BufferSink(Sink):
     parts: list = attrs.field(factory=list)
     unknown: str | None = None  # the reason, once unknown
+    unordered: str | None = None  # the reason, when only the order of the lines is unknown
+
+    def mark_unordered(self, reason: str) -> None:
+        if self.unordered is None:
+            self.unordered = reason
 
     def write(self, text: str) -> None:
         if text:
@@ -78,11 +88,15 @@ class NullSink(Sink):
     def mark_unknown(self, reason: str) -> None:
         pass
 
+    def mark_unordered(self, reason: str) -> None:
+        pass
+
 
 @attrs.define
 class Source:
     text: str | None  # None: unknown content
     reason: str | None = None
+    unordered: str | None = None  # the lines' order is unknown (why)
 
 
 EMPTY = Source("")

@@ -81,6 +81,9 @@ def run_process(argv: list, *, env, fs, user, workdir: str, flavour: str, stdin:
         reason = "nesting too deep for the model (recursion)"
         out.mark_unknown(reason)
         proc.opaque.append(reason)
+    if out.unordered and not out.unknown:
+        out.mark_unknown(out.unordered)
+        proc.opaque.append(out.unordered)
     stdout = None if out.unknown else out.text()
     stderr = None if err.unknown else err.text()
     opaque = ", ".join(dict.fromkeys(proc.opaque)) if proc.opaque else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from .common import Ctx
@@ -69,6 +70,78 @@ def which(ctx: Ctx) -> int:
             continue
         ctx.out((n if "/" in n else path) + "\n")
     return status
+
+
+_DD_SUFFIX = {"": 1, "c": 1, "w": 2, "b": 512, "kD": 1000, "k": 1024, "K": 1024, "MD": 1000 ** 2,
+              "M": 1024 ** 2, "GD": 1000 ** 3, "G": 1024 ** 3}
+
+
+def _dd_size(text: str) -> int | None:
+    m = re.fullmatch(r"([0-9]+)([a-zA-Z]*)", text)
+    if not m or m.group(2) not in _DD_SUFFIX:
+        return None
+    return int(m.group(1)) * _DD_SUFFIX[m.group(2)]
+
+
+def dd(ctx: Ctx) -> int:
+    """dd if=FILE|/dev/zero|/dev/urandom of=FILE bs=N count=N (the common layer-filling use)."""
+    from .. import perm
+    from ..io import decode, encode
+    from .common import NotModelled
+    ops = {}
+    for a in ctx.args[1:]:
+        k, eq, v = a.partition("=")
+        if not eq or k not in ("if", "of", "bs", "count", "status"):
+            raise NotModelled(f"dd {a}", changes_fs=True)
+        ops[k] = v
+    bs = _dd_size(ops.get("bs", "512"))
+    count = _dd_size(ops["count"]) if "count" in ops else None
+    if not bs:
+        raise NotModelled(f"dd bs={ops.get('bs')}", changes_fs=True)
+    src = ops.get("if")
+    random = src in ("/dev/urandom", "/dev/random")
+    if src in ("/dev/zero", "/dev/urandom", "/dev/random"):
+        if count is None:
+            raise NotModelled(f"dd from {src} without count (never ends)", changes_fs=True)
+        data = b"\0" * (bs * count)
+    elif src is None:
+        data = encode(ctx.stdin_text())
+    else:
+        p = ctx.path(src)
+        if not perm.allowed(ctx.fs, ctx.user, p, "r") or ctx.fs.stat(p) is None:
+            ctx.error(f"can't open '{src}': " + ("No such file or directory" if ctx.fs.stat(p) is None
+                                                 else "Permission denied"))
+            return 1
+        data = ctx.fs.read(p)
+    if count is not None:
+        data = data[:bs * count]
+    full, part = divmod(len(data), bs)
+    dest = ops.get("of")
+    if dest is None:
+        if random:
+            ctx.fds.stdout.mark_unknown("dd from /dev/urandom")
+        else:
+            ctx.out(decode(data))
+    else:
+        p = ctx.path(dest)
+        exists = ctx.fs.stat(p) is not None
+        if not (perm.allowed(ctx.fs, ctx.user, p, "w") if exists else perm.may_create(ctx.fs, ctx.user, p)) \
+                or ctx.fs.stat(posixpath.dirname(p)) is None:
+            why = "Permission denied" if ctx.fs.stat(posixpath.dirname(p)) else "No such file or directory"
+            ctx.error(f"can't open '{dest}': {why}")
+            return 1
+        ctx.fs.write(p, data, mode=None if exists else 0o644, uid=None if exists else ctx.user[0],
+                     gid=None if exists else ctx.user[1])
+        if random:
+            ctx.fs.mark_unknown("dd from /dev/urandom: random content", [p])
+    if ops.get("status") != "none":
+        ctx.err(f"{full}+{1 if part else 0} records in\n{full}+{1 if part else 0} records out\n")
+    return 0
+
+
+def groups(ctx: Ctx) -> int:
+    from .users import id_
+    return id_(Ctx(["id", "-Gn"] + ctx.args[1:], ctx.fds, ctx.env, ctx.shell))
 
 
 def true(ctx: Ctx) -> int:
@@ -265,5 +338,5 @@ class _Test:
         return False
 
 
-APPLETS = {"which": which, "env": env, "printenv": printenv, "true": true, "false": false, "sleep": sleep,
+APPLETS = {"dd": dd, "groups": groups, "usleep": lambda ctx: 0, "which": which, "env": env, "printenv": printenv, "true": true, "false": false, "sleep": sleep,
            "test": test, "[": test, "[[": test}

@@ -289,7 +289,7 @@ def wc(ctx: Ctx) -> int:
     status = 0
     rows = []
     for f in files or ["-"]:
-        text = ctx.stdin_text() if f == "-" else read_path(ctx, f)
+        text = ctx.stdin_text(order_matters="L" in opts) if f == "-" else read_path(ctx, f)
         if text is None:
             status = 1
             continue
@@ -323,7 +323,7 @@ def sort(ctx: Ctx) -> int:
         raise common.NotModelled(f"sort {' '.join(ctx.args[1:])}")
     lines = []
     for f in files or ["-"]:
-        text = ctx.stdin_text() if f == "-" else read_path(ctx, f)
+        text = ctx.stdin_text(order_matters=False) if f == "-" else read_path(ctx, f)
         if text is None:
             return 2
         lines.extend(text.splitlines())
@@ -747,6 +747,14 @@ def dirname(ctx: Ctx) -> int:
     return 0
 
 
-APPLETS = {"echo": echo, "printf": printf, "cat": cat, "head": head, "tail": tail, "wc": wc,
+def egrep(ctx: Ctx) -> int:
+    return grep(Ctx(["grep", "-E"] + ctx.args[1:], ctx.fds, ctx.env, ctx.shell))
+
+
+def fgrep(ctx: Ctx) -> int:
+    return grep(Ctx(["grep", "-F"] + ctx.args[1:], ctx.fds, ctx.env, ctx.shell))
+
+
+APPLETS = {"egrep": egrep, "fgrep": fgrep, "echo": echo, "printf": printf, "cat": cat, "head": head, "tail": tail, "wc": wc,
            "sort": sort, "grep": grep, "sed": sed, "tr": tr, "tee": tee, "basename": basename,
            "dirname": dirname}
