@@ -1,20 +1,22 @@
 """Finding heredoc markers (`<<EOF`, `<<-"EOF"`, `2<<EOF`) in an instruction line.
 
-BuildKit splits the whole line into shell words with its word lexer, quotes and escapes
-kept and no variable replaced, and takes each word that is entirely `[digits]<<[-]NAME`
-as a heredoc. The name is then read as a word on its own: if quoting changed it, the
-body is not expanded later. This module reproduces that lexer for the one setting the
-parser uses it in (no environment: every `$name` stays as written).
+BuildKit splits the whole line into shell words with its word lexer (simulator/expand.py),
+quotes and escapes kept and no variable replaced, and takes each word that is entirely
+`[digits]<<[-]NAME` as a heredoc. The name is then read as a word on its own: if quoting
+changed it, the body is not expanded later.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import attrs
 
-from simulator.parser.gosemantics import is_space
+from simulator.versions import frontend
+
+# The parser's own word lexer is that of the BuildKit release whose parser is modelled
+# (v0.12.5, Dockerfile frontend 1.6: `-`, `+`, `?` with or without `:`).
+_PARSER_LEXER = frontend(1, 6)
 
 _MARKER = re.compile(r"^([0-9]*)<<(-?)([^<]*)\Z")
 
@@ -31,189 +33,22 @@ class Marker:
     expand: bool
 
 
-class _Words:
-    __slots__ = ("words", "word", "in_word")
-
-    def __init__(self):
-        self.words: list[str] = []
-        self.word: list[str] = []
-        self.in_word = False
-
-    def add_char(self, ch: str) -> None:
-        if is_space(ch):
-            if self.in_word and self.word:
-                self.words.append("".join(self.word))
-                self.word = []
-                self.in_word = False
-        else:
-            self.add_raw(ch)
-
-    def add_raw(self, s: str) -> None:
-        self.word.append(s)
-        self.in_word = True
-
-    def add_string(self, s: str) -> None:
-        for ch in s:
-            self.add_char(ch)
-
-    def finish(self) -> list[str]:
-        if self.word:
-            self.words.append("".join(self.word))
-            self.word = []
-        return self.words
-
-
-class _Lexer:
-    """BuildKit's shell word lexer with an empty environment and SkipUnsetEnv."""
-
-    def __init__(self, text: str, raw_quotes: bool, raw_escapes: bool, escape: str = "\\"):
-        self.s = text
-        self.i = 0
-        self.raw_quotes = raw_quotes
-        self.raw_escapes = raw_escapes
-        self.esc = escape
-
-    def peek(self) -> str:
-        return self.s[self.i] if self.i < len(self.s) else ""
-
-    def next(self) -> str:
-        if self.i < len(self.s):
-            ch = self.s[self.i]
-            self.i += 1
-            return ch
-        return ""
-
-    def words(self) -> list[str]:
-        return self._until("")[1]
-
-    def _until(self, stop: str) -> tuple[str, list[str]]:
-        out: list[str] = []
-        words = _Words()
-        while self.peek() != "":
-            ch = self.peek()
-            if stop and ch == stop:
-                self.next()
-                return "".join(out), words.finish()
-            if ch == "$":
-                tmp = self._dollar()
-                out.append(tmp)
-                words.add_string(tmp)
-            elif ch == "'":
-                tmp = self._single()
-                out.append(tmp)
-                words.add_raw(tmp)
-            elif ch == '"':
-                tmp = self._double()
-                out.append(tmp)
-                words.add_raw(tmp)
-            else:
-                ch = self.next()
-                if ch == self.esc:
-                    if self.raw_escapes:
-                        words.add_raw(ch)
-                        out.append(ch)
-                    ch = self.next()
-                    if ch == "":
-                        break
-                    words.add_raw(ch)
-                else:
-                    words.add_char(ch)
-                out.append(ch)
-        if stop:
-            raise LexError(f"unexpected end of statement while looking for matching {stop}")
-        return "".join(out), words.finish()
-
-    def _single(self) -> str:
-        out = []
-        ch = self.next()
-        if self.raw_quotes:
-            out.append(ch)
-        while True:
-            ch = self.next()
-            if ch == "":
-                raise LexError("unexpected end of statement while looking for matching single-quote")
-            if ch == "'":
-                if self.raw_quotes:
-                    out.append(ch)
-                return "".join(out)
-            out.append(ch)
-
-    def _double(self) -> str:
-        out = []
-        ch = self.next()
-        if self.raw_quotes:
-            out.append(ch)
-        while True:
-            p = self.peek()
-            if p == "":
-                raise LexError("unexpected end of statement while looking for matching double-quote")
-            if p == '"':
-                ch = self.next()
-                if self.raw_quotes:
-                    out.append(ch)
-                return "".join(out)
-            if p == "$":
-                out.append(self._dollar())
-                continue
-            ch = self.next()
-            if ch == self.esc:
-                if self.raw_escapes:
-                    out.append(ch)
-                p = self.peek()
-                if p == "":
-                    continue
-                if p in ('"', "$", self.esc):
-                    ch = self.next()
-            out.append(ch)
-
-    def _name(self) -> str:
-        out = []
-        while self.peek() != "":
-            ch = self.peek()
-            if not out and unicodedata.category(ch) == "Nd":
-                while self.peek() != "" and unicodedata.category(self.peek()) == "Nd":
-                    out.append(self.next())
-                return "".join(out)
-            if not out and ch in "@*#?-$!0":
-                return self.next()
-            if not (ch.isalpha() or unicodedata.category(ch) == "Nd" or ch == "_"):
-                break
-            out.append(self.next())
-        return "".join(out)
-
-    def _dollar(self) -> str:
-        self.next()
-        if self.peek() != "{":
-            name = self._name()
-            return "$" + name if name else "$"
-        self.next()
-        p = self.peek()
-        if p == "":
-            raise LexError("syntax error: missing '}'")
-        if p in "{}:":
-            raise LexError("syntax error: bad substitution")
-        name = self._name()
-        ch = self.next()
-        mod = ch if ch else "\ufffd"
-        if ch == "}":
-            return "${" + name + "}"
-        if ch == ":":
-            ch2 = self.next()
-            mod += ch2 if ch2 else "\ufffd"
-            ch = ch2
-        elif ch not in ("+", "-", "?"):
-            raise LexError(f"unsupported modifier ({mod}) in substitution")
-        try:
-            word, _ = self._until("}")
-        except LexError:
-            if self.peek() == "":
-                raise LexError("syntax error: missing '}'") from None
-            raise
-        return "${" + name + mod + word + "}"
-
-
 def _process_words(text: str, raw_quotes: bool, raw_escapes: bool) -> list[str]:
-    return _Lexer(text, raw_quotes, raw_escapes).words()
+    from simulator.errors import ExpansionError
+    from simulator.expand import Lexer
+
+    lexer = Lexer(escape="\\", features=_PARSER_LEXER, raw_quotes=raw_quotes,
+                  raw_escapes=raw_escapes, skip_unset_env=True)
+    try:
+        return lexer.process_words(text, {})
+    except ExpansionError as e:
+        raise LexError(_bare(str(e))) from None
+
+
+def _bare(message: str) -> str:
+    """The lexer's message without its `failed to process "...": ` prefix."""
+    head, sep, tail = message.partition(": ")
+    return tail if sep and head.startswith("failed to process") else message
 
 
 def marker_from_word(word: str) -> Marker | None:
