@@ -9,6 +9,7 @@ import pathlib
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from binding import Incomparable, binding_parse, is_comparable, simulator_parse
 from strategies import dockerfile
@@ -48,3 +49,15 @@ def test_corpus_file_agrees_with_buildkit(path):
 @given(dockerfile())
 def test_generated_dockerfiles_agree_with_buildkit(text):
     _agree(text)
+
+
+_MARKER_PIECES = ["<<", "<<-", "$", "${", "}", ":", "-", "?", "+", '"', "'", "\\", "EOF", " ", "a", "2",
+                  "#", "%", "/", "E", "b c"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MARKER_PIECES), min_size=1, max_size=7),
+       st.lists(st.sampled_from(["EOF", "E", "a", "b c", "\tEOF", "x"]), min_size=0, max_size=3))
+def test_heredoc_markers_with_quotes_and_substitutions_agree(pieces, terminators):
+    word = "".join(pieces)
+    _agree("FROM a\nRUN x " + word + "\nbody\n" + "\n".join(terminators) + "\n")
