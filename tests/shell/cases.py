@@ -160,6 +160,12 @@ CASES = [
     ("local-outside-function", 'local y=1; echo after', [], None),
     ("trap-exit", 'trap "echo bye \\$?" EXIT; echo main; exit 3', [], None),
     ("which", 'which ls sh nosuch; echo $?; which /bin/echo', [], None),
+    ("find-sorted", 'mkdir -p a/b/c; touch a/z a/b/y a/.h; ln -s z a/l; find a | sort; find a -type f | sort; find a -name "*y*"; find . -maxdepth 1 -type d; find /nonexist; echo $?', [], None),
+    ("find-xargs", 'mkdir d; echo one > d/1; echo two > d/2; find d -type f | sort | xargs cat; printf "x\\ny\\n" | xargs echo pre; echo | xargs echo e; echo "a b c" | xargs -n 2 echo', [], None),
+    ("stat-format", 'mkdir d; touch f; chmod 4751 f; ln -s f l; stat -c "%u:%g %a %n %F %U %G" d f l; stat -c "%A %N" f l d; stat -L -c %F l; stat -c %a nope; echo $?', [], None),
+    ("readlink-realpath", 'ln -s /etc/passwd p; readlink p; readlink /etc/passwd; echo $?; readlink -f p; realpath p /tmp/../etc; realpath nope; echo $?', [], None),
+    ("dd-zero", 'dd if=/dev/zero of=z bs=1k count=3; echo $?; wc -c < z; dd if=z of=z2 bs=1000 2>&1; wc -c z2', [], None),
+    ("busybox-applet", 'busybox echo via busybox; /bin/busybox sh -c "echo nested $0" n0; egrep "^r|^a" /etc/group; fgrep "x:0" /etc/group; groups', [], None),
     ("eval", 'cmd="echo evaluated \\$HOME"; eval "$cmd"', [], None),
     ("command-type", 'type echo; type cd; command -v ls; command -v nosuch; echo $?', [], None),
 ]

@@ -198,7 +198,7 @@ def _stat_field(ctx: Ctx, spec: str, name: str, st) -> str:
     if spec == "n":
         return name
     if spec == "N":
-        return f"'{name}' -> '{st.target}'" if st.type == "symlink" else f"'{name}'"
+        return f"'{name}' -> '{st.target}'" if st.type == "symlink" else name
     if spec == "F":
         if st.type in ("file", "hardlink"):
             return "regular empty file" if st.size == 0 else "regular file"
