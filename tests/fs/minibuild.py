@@ -73,6 +73,8 @@ def run(dockerfile: str, context: BuildContext, base_layers: list[Layer], builde
             return layers, hist, str(e)
         if made:
             layer = fs.commit(builder)
+            if builder == "legacy" and layer.empty:
+                continue  # the classic builder keeps no layer for an empty diff
             layers.append(layer)
             stack = stack.push(layer)
     return layers, hist, None
