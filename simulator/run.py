@@ -166,7 +166,7 @@ def run_image(image, fs_stack_or_image=None, opts: RunOptions | None = None) -> 
     except (UnknownContent, OSError):
         pass
     res = execute(argv, env=env, fs=fs, user=ids, workdir=workdir,
-                  flavour=_flavour(image))
+                  flavour=_flavour(image), runtime="container")
     stdout, exit_code = res.stdout, res.exit_code
     if res.start_error:
         return _failed(argv, user_spec, workdir, _RUNC_PREFIX + res.start_error + ": unknown.",
@@ -198,5 +198,6 @@ def _failed(argv, user, workdir, message: str, code: int | None, env=None,
     """The CLI prints `docker: Error response from daemon: MESSAGE`; when the container
     could not even be created it adds `See 'docker run --help'.` as the last line."""
     last = "See 'docker run --help'." if create else "docker: Error response from daemon: " + message
-    return RunResult(tuple(argv), None if env is None else tuple(env), user, workdir, None, code,
+    # no process ran: nothing was printed on stdout
+    return RunResult(tuple(argv), None if env is None else tuple(env), user, workdir, "", code,
                      last, (), message)

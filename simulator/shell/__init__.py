@@ -59,12 +59,14 @@ FLAVOURS = {"busybox": "busybox", "ash": "busybox", "dash": "dash", "bash": "bas
 
 def execute(argv, *, env, fs, user=(0, 0, "root"), workdir: str = "/",
             flavour: str | None = "busybox", stdin: str = "",
-            supplementary_groups: bool = True) -> ExecResult:
+            supplementary_groups: bool = True, runtime: str | None = None) -> ExecResult:
     """Run `argv` as a new process. `supplementary_groups=False` for a BuildKit RUN: its
     processes get no supplementary groups (`id` then prints no groups=), unlike docker run
     and the classic builder's RUN containers. HOME is added from the user's passwd entry
-    when `env` has none, as runc does."""
+    when `env` has none, as runc does. `runtime` adds what the runtime mounts while the
+    process runs (/dev, /proc, /sys, /etc/hosts, ...; see runtime.py): "container" for
+    docker run and the classic builder's RUN, "buildkit" for BuildKit's RUN, None for none."""
     from .process import run_process
     return run_process(list(argv), env=env, fs=fs, user=user, workdir=workdir or "/",
                        flavour=FLAVOURS.get(flavour, "busybox"), stdin=stdin,
-                       supplementary_groups=supplementary_groups)
+                       supplementary_groups=supplementary_groups, runtime=runtime)

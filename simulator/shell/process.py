@@ -23,8 +23,11 @@ def _env_dict(env) -> dict:
 
 
 def run_process(argv: list, *, env, fs, user, workdir: str, flavour: str, stdin: str = "",
-                supplementary_groups: bool = True) -> ExecResult:
+                supplementary_groups: bool = True, runtime: str | None = None) -> ExecResult:
     env = _env_dict(env)
+    if runtime is not None:
+        from .runtime import RuntimeFS
+        fs = RuntimeFS(fs, runtime)
     if not argv:
         return ExecResult("", "", 125, None, "no command specified")
     try:

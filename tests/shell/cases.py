@@ -166,6 +166,7 @@ CASES = [
     ("readlink-realpath", 'ln -s /etc/passwd p; readlink p; readlink /etc/passwd; echo $?; readlink -f p; realpath p /tmp/../etc; realpath nope; echo $?', [], None),
     ("dd-zero", 'dd if=/dev/zero of=z bs=1k count=3; echo $?; wc -c < z; dd if=z of=z2 bs=1000 2>&1; wc -c z2', [], None),
     ("busybox-applet", 'busybox echo via busybox; /bin/busybox sh -c "echo nested $0" n0; egrep "^r|^a" /etc/group; fgrep "x:0" /etc/group; groups', [], None),
+    ("runtime-files", 'ls -a /; ls /etc; ls /dev; cat /.dockerenv; echo $?; [ -f /etc/hostname ] && echo hn; readlink /etc/mtab; [ -c /dev/null ] && echo null-char; cat /dev/null; echo $?', [], None),
     ("eval", 'cmd="echo evaluated \\$HOME"; eval "$cmd"', [], None),
     ("command-type", 'type echo; type cd; command -v ls; command -v nosuch; echo $?', [], None),
 ]

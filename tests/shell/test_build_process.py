@@ -42,3 +42,13 @@ def test_home_added_like_runc():
     assert res.stdout == "/home/app\n"
     res = execute(["/bin/sh", "-c", "echo $HOME"], env={"PATH": PATH}, fs=fs, user="4321")
     assert res.stdout == "/\n"
+
+
+def test_buildkit_run_runtime_files():
+    # observed in a BuildKit RUN (Docker 20.10.24): `ls -a /` has no .dockerenv; /etc/hosts is fixed
+    fs = container_fs()
+    res = execute(["/bin/sh", "-c", "ls -a /; cat /etc/hosts"], env={"PATH": PATH}, fs=fs,
+                  runtime="buildkit", supplementary_groups=False)
+    assert res.stdout == (".\n..\nbin\ndev\netc\nhome\nproc\nroot\nsbin\nsys\ntmp\nusr\nvar\n"
+                          "127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n")
+    assert fs.stat("/dev") is None  # the mounts never reach the layer

@@ -27,7 +27,8 @@ def simulate(script, args, user):
     ids = user or None
     home = {"app": "/home/app", None: "/root"}.get(user, "/")
     env = {"PATH": PATH, "HOSTNAME": "0123456789ab", "HOME": home}
-    return execute(["sh", "-c", script, *args], env=env, fs=fs, user=ids, workdir=WORKDIR)
+    return execute(["sh", "-c", script, *args], env=env, fs=fs, user=ids, workdir=WORKDIR,
+                   runtime="container")
 
 
 @pytest.mark.parametrize("name,script,args,user", CASES, ids=[c[0] for c in CASES])

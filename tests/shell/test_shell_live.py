@@ -198,7 +198,7 @@ def simulate(i: int, script: str, batch: list[str]) -> dict:
     env = {"PATH": PATH, "HOSTNAME": "0123456789ab", "HOME": "/root", "SHLVL": "1",
            "PWD": f"/tmp/w{i}"}
     env.update({f"__S{k}": s for k, s in enumerate(batch)})
-    res = execute(["sh", "-c", script, *ARGS], env=env, fs=fs, workdir=f"/tmp/w{i}")
+    res = execute(["sh", "-c", script, *ARGS], env=env, fs=fs, workdir=f"/tmp/w{i}", runtime="container")
     return {"stdout": res.stdout, "stderr": res.stderr, "exit_code": res.exit_code}
 
 

@@ -83,7 +83,7 @@ def ls(ctx: Ctx) -> int:
         elif "A" not in opts:
             entries = [e for e in entries if not e.startswith(".")]
         for e in sorted(entries, key=key):
-            st = fs.stat(posixpath.join(base, e), follow=False)
+            st = fs.stat(posixpath.join(base, e), follow=False) if opts & {"p", "F"} else None
             out.append(mark(e, st) + "\n" if st else e + "\n")
     ctx.out("".join(out))
     return status
