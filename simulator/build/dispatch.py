@@ -448,10 +448,15 @@ def do_run(st: StageState, ins: I.Run, ctx: Ctx, out: Outcome, fsops=None) -> St
         raise BuildError(f"the --{ins.flags_used[0]} option requires BuildKit. Refer to "
                          "https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled")
     unknown = None
+    if ins.mounts:
+        # RUN --mount (bind, cache, tmpfs, secret, ssh) changes what the command sees; the
+        # mounts are not modelled, so the result is unknown rather than run without them
+        unknown = f"RUN --mount={ins.mounts[0]}: mounts are not modelled"
     if ins.heredocs:
         if len(ins.cmd_line) != 1 or not ins.prepend_shell:
             raise BuildError(f"parsing produced an invalid run command: {H.plain_list(ins.cmd_line)}")
-        argv, unknown = _heredoc_argv(st, ins)
+        argv, heredoc_unknown = _heredoc_argv(st, ins)
+        unknown = unknown or heredoc_unknown
     else:
         argv = _with_shell(st, ins.cmd_line, ins.prepend_shell)
     hist_args = run_history_args(st, ctx)
