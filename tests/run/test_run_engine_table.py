@@ -45,7 +45,7 @@ def test_run_matches_engine(run):
         assert res.error == run["stderr_first"][len(DAEMON):]
         if not CLI_LOG.match(run["stderr_last"]):  # the CLI sometimes logs a line after it
             assert res.stderr_last == run["stderr_last"]
-        assert res.stdout is None
+        assert res.stdout == run["stdout"] == ""
         return
     assert res.error is None
     hostname = re.search(r"^HOSTNAME=(.*)$", run["stdout"], re.M)

@@ -160,6 +160,7 @@ def compare(img: Image, inv: dict, want: dict, context: str) -> None:
     assert got.exit_code == want["exit_code"], where
     if want["stderr_first"].startswith(DAEMON):
         assert got.error == want["stderr_first"][len(DAEMON):], where
+        assert got.stdout == want["stdout"] == "", where
     else:
         assert got.error is None, where
         m = re.search(r"^HOSTNAME=(.*)$", want["stdout"], re.M)
