@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -227,6 +228,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("cases", nargs="*", help="case names or folders (default: all)")
     ap.add_argument("--builder", choices=BUILDERS, action="append",
                     help="only this builder (repeatable)")
+    ap.add_argument("-j", "--jobs", type=int, default=1, help="builds in parallel (default 1)")
     opts = ap.parse_args(argv)
     try:
         engine = Engine.detect()
@@ -240,27 +242,37 @@ def main(argv: list[str]) -> int:
         print(f"record: {exc}", file=sys.stderr)
         return 2
     base_ids = base_layer_ids()
-    failures = 0
+    jobs: list[tuple[Case, str]] = []
     for case in cases:
         _remove_stale(case, engine.key)
         if case.parse_only:
             print(f"{case.name}: parse_only, skipped")
             continue
-        for builder in case.builders:
-            if opts.builder and builder not in opts.builder:
-                continue
-            try:
-                data = record_case(engine, case, builder, base_ids)
-            except UnsafeBuild as exc:
-                failures += 1
-                print(f"{case.name} [{builder}]: NOT BUILT: {exc}")
-                continue
-            except (CaseError, RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
-                failures += 1
-                print(f"{case.name} [{builder}]: ERROR: {exc}")
-                continue
-            write_expected(case.expected_path(engine.key, builder), data)
-            b = data["build"]
-            status = "ok" if b["ok"] else f"build fails: {b['error']}"
-            print(f"{case.name} [{builder}]: {status}; {len(data['runs'])} run(s)")
+        jobs += [(case, b) for b in case.builders if not opts.builder or b in opts.builder]
+
+    def one(job: tuple[Case, str]) -> tuple[bool, str]:
+        case, builder = job
+        try:
+            data = record_case(engine, case, builder, base_ids)
+        except UnsafeBuild as exc:
+            return False, f"{case.name} [{builder}]: NOT BUILT: {exc}"
+        except (CaseError, RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
+            return False, f"{case.name} [{builder}]: ERROR: {exc}"
+        write_expected(case.expected_path(engine.key, builder), data)
+        b = data["build"]
+        status = "ok" if b["ok"] else f"build fails: {b['error']}"
+        return True, f"{case.name} [{builder}]: {status}; {len(data['runs'])} run(s)"
+
+    # cases with a parent share parent tags: they run one at a time, after the others
+    free = [j for j in jobs if not j[0].spec.get("parent")]
+    chained = [j for j in jobs if j[0].spec.get("parent")]
+    failures = 0
+    with ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
+        for ok, line in pool.map(one, free):
+            failures += not ok
+            print(line, flush=True)
+    for job in chained:
+        ok, line = one(job)
+        failures += not ok
+        print(line, flush=True)
     return 1 if failures else 0
