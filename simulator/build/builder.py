@@ -42,6 +42,10 @@ def _read_dockerfile(opts: BuildOptions) -> tuple[str, str]:
     if opts.dockerfile_text is not None:
         text = opts.dockerfile_text
         return (text.decode("utf-8", "replace") if isinstance(text, bytes) else text), opts.dockerfile or "Dockerfile"
+    given = getattr(opts.context, "dockerfile", None)
+    if not isinstance(opts.context, str) and isinstance(given, (bytes, str)) and opts.dockerfile is None:
+        return (given.decode("utf-8", "replace") if isinstance(given, bytes) else given), \
+            getattr(opts.context, "dockerfile_name", "Dockerfile")
     ctxdir = opts.context if isinstance(opts.context, str) else getattr(opts.context, "root", None)
     name = opts.dockerfile or "Dockerfile"
     path = name if os.path.isabs(name) or ctxdir is None else os.path.join(ctxdir, name)
@@ -53,14 +57,18 @@ def _read_dockerfile(opts: BuildOptions) -> tuple[str, str]:
 
 
 def _context(opts: BuildOptions):
+    """The build context: given, or read from the directory (a bad one fails the build
+    with the client's message, as `docker build` does before anything is sent)."""
     if opts.context is None or not isinstance(opts.context, str):
         return opts.context
-    try:
-        from simulator.context import BuildContext
+    from simulator.context import BuildContext, ContextError
 
+    try:
+        return BuildContext.from_dir(opts.context, dockerfile=opts.dockerfile or "Dockerfile", builder=opts.builder)
+    except TypeError:  # an older from_dir without the builder switch
         return BuildContext.from_dir(opts.context, dockerfile=opts.dockerfile or "Dockerfile")
-    except Exception:
-        return None
+    except ContextError as e:
+        raise _Fail(str(e)) from None
 
 
 def _parse(text: str, filename: str, heredocs: bool):
@@ -215,7 +223,10 @@ class _Build:
         self.lexer = Lexer(escape=df.escape, features=self.features)
         self.build_args = opts.resolved_build_args()
         self.resolver = BaseResolver(dict(opts.images), dict(opts.base_images))
-        self.fsops = FsOps(_context(opts), resolve_source=self._copy_source)
+        try:
+            self.fsops = FsOps(_context(opts), resolve_source=self._copy_source)
+        except _Fail as e:
+            return BuildResult(None, e.message)
         try:
             image, summaries = self._build_stages(df)
         except _Fail as e:
