@@ -58,6 +58,7 @@ def corpus_rate(base_images: dict, rounds: int) -> dict:
 def generated_dockerfile(lines: int) -> str:
     body = ["FROM dsim/busybox:1.35", "ARG V=1"]
     i = 0
+    user = 0  # files are per user: a user cannot overwrite another one's file in /tmp
     while len(body) < lines:
         k = i % 8
         if k == 0:
@@ -65,9 +66,12 @@ def generated_dockerfile(lines: int) -> str:
         elif k == 1:
             body.append(f"LABEL l{i % 50}=v{i}")
         elif k == 2:
-            body.append(f"RUN echo {i} $V > /tmp/f{i % 20}")
+            body.append(f"RUN echo {i} $V > /tmp/f{i % 20}_u{user}")
         elif k == 3:
-            body.append(f"ARG A{i % 30}=a{i}")
+            # a bounded number of ARG declarations: every declaration is listed in each later
+            # RUN's history row (BuildKit 20.10 does not even dedup them), so unbounded ones
+            # would make the output itself grow quadratically
+            body.append(f"ARG A{i}=a{i}" if i < 240 else f"LABEL m{i % 50}=v{i}")
         elif k == 4:
             body.append(f"EXPOSE {1000 + i % 100}")
         elif k == 5:
@@ -75,7 +79,8 @@ def generated_dockerfile(lines: int) -> str:
         elif k == 6:
             body.append(f'CMD ["echo", "{i}"]')
         else:
-            body.append(f"USER {i % 3}")
+            user = i % 3
+            body.append(f"USER {user}")
         i += 1
     return "\n".join(body[:lines]) + "\n"
 
