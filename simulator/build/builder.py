@@ -497,11 +497,11 @@ class _Build:
         if not triggers:
             return st
         st = st.with_config(on_build=None)
-        from simulator.parser import DockerfileSyntaxError, parse
+        from simulator.parser import DockerfileSyntaxError
 
         for trig in triggers:
             try:
-                res = parse(trig, self.dfname)
+                res = _parse(trig, self.dfname, heredocs=self.features.heredocs)
             except DockerfileSyntaxError as e:
                 raise _Fail(self.r.llb(e.message), stage.from_.line) from None
             if len(res.nodes) != 1:
