@@ -19,18 +19,13 @@ ENGINE = "20.10"
 
 #: Recorded facts the simulator cannot know yet, by (case, builder), with the reason.
 PENDING = {
-    ("seed-multistage-c", "legacy"): "the classic builder's `file:<digest>` of a file a RUN made "
-    "(COPY --from=build /hello) differs although the file's content, mode and owner match the "
-    "recording: the digest covers metadata (its mtime) fixed at real build time",
-    **{(name, "legacy"): "the classic builder's `file:<digest>` of a COPY --from source (a stage or an "
-       "image) differs from the engine's while the copied content matches: the fs model's lazycontext "
-       "hash (moby builder/remotecontext/lazycontext.go) is not yet right"
-       for name in ("stage-copy-from-image", "stage-copy-from-index", "stage-name-case", "stage-named-copy",
-                    "stage-scratch-copy", "stage-copy-from-arg-alias")},
-    ("fail-copy-missing-dir-source", "legacy"): "the classic builder names the missing source as written "
-    "(`stat nodir/`); the fs model drops the trailing slash",
     ("ignore-exception-in-excluded-dir", "legacy"): "the classic builder's `dir:<digest>` of a context "
     "directory with a .dockerignore exception differs (fs helper's legacy hash; layer content matches)",
+    ("stage-copy-from-image", "legacy"): "the classic builder's `file:<digest>` of an image file owned "
+    "by 1000:1000 (COPY --from=dsim/configured:1 /srv/app/owned-by-app.txt) differs; the copied content "
+    "matches (fs helper's lazycontext hash)",
+    ("fail-copy-missing-dir-source", "legacy"): "the classic builder names the missing source as written "
+    "(`stat nodir/`); the fs model drops the trailing slash",
 }
 _STRING_KEYS = {"WorkingDir", "User", "StopSignal"}
 
