@@ -23,7 +23,7 @@ from .archive import UnpackError, is_archive, unpack
 from .entry import DIR, FILE, HARDLINK, SYMLINK, Entry, norm, parent
 from .gomatch import BadPattern, has_wildcards, match
 from .layer import LayerStack
-from .legacyhash import combine, history_text, source_hash, wildcard_matches
+from .legacyhash import combine, history_text, host_dependent, source_hash, wildcard_matches
 from .ownership import ChownError, resolve_chown
 from .protocol import UnknownContent
 from .working import WorkingFS
@@ -247,12 +247,12 @@ class _Copy:
                     matches = []
                 for m in matches:
                     self._legacy_check(m)
-                    infos.append((m, source_hash(self.view, m)))
+                    infos.append((m, source_hash(self.view, m, self.from_stage)))
                 continue
             if _escapes(orig):
                 raise CopyError(f"{self.cmd} failed: forbidden path outside the build context: {orig} ()")
             self._legacy_check(orig)
-            infos.append((orig, source_hash(self.view, orig)))
+            infos.append((orig, source_hash(self.view, orig, self.from_stage)))
         if not infos:
             raise CopyError(f"{self.cmd} failed: no source files were specified")
         if len(infos) > 1 and not dest.endswith("/"):
@@ -264,9 +264,18 @@ class _Copy:
             else:
                 self._one("/" + src, dpath, dslash)
         digest = combine([d for _, d in infos])
+        warnings = ()
+        if self.from_stage:
+            ids = sorted({i for src, _ in infos if not is_url(src) for i in host_dependent(self.view, src)})
+            if ids:
+                warnings = (f"the classic builder's digest {digest} assumes ids {ids} have no name on "
+                            "the daemon host (it looks them up there)",)
+        if any(is_url(src) for src, _ in infos):
+            # a download's digest covers its content and Last-Modified time: unknowable
+            return CopyResult(tuple(self.copied), unknown_reason=self.unknown, warnings=warnings)
         return CopyResult(tuple(self.copied), legacy_source=digest,
                           legacy_history=history_text(self.cmd, digest, dest, chown),
-                          unknown_reason=self.unknown)
+                          unknown_reason=self.unknown, warnings=warnings)
 
     def _legacy_check(self, orig: str) -> None:
         try:

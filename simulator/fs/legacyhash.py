@@ -13,7 +13,31 @@ _TYPE_BITS = {FILE: 0o100000, HARDLINK: 0o100000, DIR: 0o040000, SYMLINK: 0o1200
 _TYPEFLAG = {FILE: "0", HARDLINK: "0", DIR: "5", SYMLINK: "2", CHAR: "3", BLOCK: "4", FIFO: "6"}
 
 
-def _header_digest(name: str, e, data: bytes | None) -> str:
+HOST_USERS: dict[int, str] = {0: "root"}  # the daemon host's names by id (see _names)
+HOST_GROUPS: dict[int, str] = {0: "root"}
+
+
+def _names(e, lazy: bool) -> tuple[str, str]:
+    """uname/gname in the digest. The context's digests come from the client's tar
+    headers, which carry none. A stage or image source is hashed from its files on the
+    daemon, where Go's tar header looks the ids up in the *daemon host's* user database:
+    0 is "root" there; other ids depend on the host (HOST_USERS/HOST_GROUPS; unnamed
+    unless set), see `host_dependent`."""
+    if not lazy:
+        return "", ""
+    return HOST_USERS.get(e.uid, ""), HOST_GROUPS.get(e.gid, "")
+
+
+def host_dependent(view, rel: str) -> list[int]:
+    """Ids below a stage/image source whose names (on the daemon host) enter its digest."""
+    real = view.resolve("/" + rel, follow=True)
+    ids = set()
+    for _, e in walk_rel(view, real):
+        ids.update(i for i in (e.uid, e.gid) if i not in HOST_USERS and i not in HOST_GROUPS)
+    return sorted(ids)
+
+
+def _header_digest(name: str, e, data: bytes | None, lazy: bool = False) -> str:
     h = hashlib.sha256()
     tar_name = name + "/" if e.kind == DIR and not name.endswith("/") else name
     size = len(data) if (e.kind in (FILE, HARDLINK) and data is not None) else 0
@@ -21,7 +45,8 @@ def _header_digest(name: str, e, data: bytes | None) -> str:
         ("name", tar_name), ("mode", str((e.mode & 0o7777) | _TYPE_BITS[e.kind])),
         ("uid", str(e.uid)), ("gid", str(e.gid)), ("size", str(size)),
         ("typeflag", _TYPEFLAG[e.kind]), ("linkname", e.linkname or "" if e.kind == SYMLINK else ""),
-        ("uname", ""), ("gname", ""), ("devmajor", str(e.devmajor)), ("devminor", str(e.devminor)),
+        ("uname", _names(e, lazy)[0]), ("gname", _names(e, lazy)[1]),
+        ("devmajor", str(e.devmajor)), ("devminor", str(e.devminor)),
     ]
     for k, v in fields:
         h.update((k + v).encode("utf-8", "surrogateescape"))
@@ -30,7 +55,7 @@ def _header_digest(name: str, e, data: bytes | None) -> str:
     return h.hexdigest()
 
 
-def path_hash(view, rel: str) -> str:
+def path_hash(view, rel: str, lazy: bool = False) -> str:
     """The context's `Hash(rel)` (tarsum v1 of the entry as the client's tar carries
     it): symlinks resolved inside the root (the last one too); a dangling symlink hashes
     to the path as it was asked for."""
@@ -38,11 +63,13 @@ def path_hash(view, rel: str) -> str:
     rel_real = real.lstrip("/") or "."
     e = view.lstat_entry(real)
     if e is None:
-        return rel
+        # a dangling symlink: the context answers with the path asked for, a stage or
+        # image source (moby's lazySource) with the path the link leads to
+        return rel_real if lazy else rel
     data = None
     if e.kind in (FILE, HARDLINK):
         data = view.read(real)
-    return _header_digest(rel_real, e, data)
+    return _header_digest(rel_real, e, data, lazy)
 
 
 def walk_rel(view, start: str):
@@ -56,18 +83,20 @@ def walk_rel(view, start: str):
             yield from walk_rel(view, start.rstrip("/") + "/" + name)
 
 
-def source_hash(view, rel: str) -> str:
-    """`file:<hex>` for a file (after symlinks), `dir:<hex>` for a directory."""
+def source_hash(view, rel: str, lazy: bool = False) -> str:
+    """`file:<hex>` for a file (after symlinks), `dir:<hex>` for a directory. `lazy`:
+    the source is another stage or an image (hashed on the daemon) rather than the
+    build context (hashed from the client's tar)."""
     real = view.resolve("/" + rel, follow=True)
     e = view.lstat_entry(real)
     if e is not None and e.kind != DIR:
-        return "file:" + path_hash(view, rel)
+        return "file:" + path_hash(view, rel, lazy)
     subs = []
     for p, _ in walk_rel(view, real):
         if p == "/":
             continue  # only the context root itself is left out (the walked dir is in)
         try:
-            subs.append(path_hash(view, p.lstrip("/")))
+            subs.append(path_hash(view, p.lstrip("/"), lazy))
         except OSError:
             continue  # a symlink loop: its Hash fails and the walk skips it
     subs.sort()

@@ -58,3 +58,31 @@ def compare(name, files, lines, builder, base_layers, tmp_path):
 def test_copy_case(name, builder, base_layers, tmp_path):
     files, lines = CASES[name]
     compare(name, files, lines, builder, base_layers, tmp_path)
+
+
+@pytest.mark.parametrize("src,dest", [("/etc/passwd", "/x"), ("/home", "/h"), ("/bin/sh", "/s"),
+                                      ("/etc/*", "/e/"), ("/bin/sh", "/bin/")])
+def test_legacy_copy_from_stage_digest(src, dest, base_layers, tmp_path, monkeypatch):
+    """A stage source is hashed on the daemon, user and group names looked up on the
+    daemon's host: this engine runs on this machine, so its names are ours."""
+    import grp
+    import pwd
+
+    from simulator.fs import LayerStack, WorkingFS
+    from simulator.fs import legacyhash
+    from simulator.fs.copy import apply_copy
+
+    monkeypatch.setattr(legacyhash, "HOST_USERS", {p.pw_uid: p.pw_name for p in pwd.getpwall()})
+    monkeypatch.setattr(legacyhash, "HOST_GROUPS", {g.gr_gid: g.gr_name for g in grp.getgrall()})
+    ctx = str(tmp_path / "from")
+    df = f"FROM {BASE} AS a\nFROM {BASE}\nCOPY --from=a {src} {dest}\n"
+    E.write_context(ctx, {"Dockerfile": df.encode()})
+    tag, out = E.build(ctx, "legacy")
+    assert tag, out[-400:]
+    try:
+        real = [h["CreatedBy"] for h in E.history(tag) if "#(nop) COPY" in h["CreatedBy"]]
+        stack = LayerStack(tuple(base_layers))
+        res = apply_copy(WorkingFS(stack), stack, [src], dest, builder="legacy", from_stage=True)
+        assert real == ["/bin/sh -c #(nop) " + res.legacy_history]
+    finally:
+        E.remove(tag)
