@@ -16,9 +16,9 @@ SHELL_NAMES = {"sh": "busybox", "ash": "busybox", "dash": "dash", "bash": "bash"
 # unmodelled busybox applets that only read and print: their output is unknown, but they
 # leave the filesystem as it was
 READ_ONLY_APPLETS = frozenset("""
-arch base32 base64 cksum cmp comm cut date df diff dmesg du expand expr fold free hexdump
-hostid hostname logname md5sum nl nproc od ps pwdx rev seq sha1sum sha256sum sha3sum
-sha512sum strings sum tac tty uname unexpand uniq uptime users w who xxd""".split())
+arch base32 base64 cksum cmp comm date df diff dmesg du expand fold free hexdump
+hostid hostname logname md5sum nl nproc od ps pwdx rev sha1sum sha256sum sha3sum
+sha512sum strings sum tac tty uname unexpand uptime users w who xxd""".split())
 
 
 @attrs.frozen

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from . import files, misc, text, tree, users
+from . import files, misc, more, text, tree, users
 
 APPLETS = {}
-for _mod in (text, files, tree, users, misc):
+for _mod in (text, more, files, tree, users, misc):
     APPLETS.update(_mod.APPLETS)
 APPLETS.pop("[[", None)
 KNOWN_PROGRAMS = dict(users.KNOWN_PROGRAMS)
