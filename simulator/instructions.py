@@ -22,7 +22,7 @@ from typing import Iterable
 import attrs
 
 from simulator.build.gostr import DurationError, format_duration, parse_duration, parse_int32, quote
-from simulator.errors import BuildError
+from simulator.errors import BuildError, InstructionError  # noqa: F401 (re-exported)
 from simulator.image import Healthcheck
 
 # --------------------------------------------------------------------------- versions
@@ -65,14 +65,6 @@ def _new_messages(frontend) -> bool:
 
 
 # ----------------------------------------------------------------------------- errors
-
-
-class InstructionError(BuildError):
-    """An instruction BuildKit's instruction parser rejects."""
-
-    def __init__(self, message: str, line: int | None = None, file: str | None = None, wrapped: bool = True):
-        super().__init__(message, line, file)
-        self.wrapped = wrapped
 
 
 def _levenshtein(a: str, b: str) -> int:

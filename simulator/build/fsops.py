@@ -7,7 +7,7 @@ whose content is unknown. Nothing is invented.
 
 from __future__ import annotations
 
-from simulator.errors import BuildError
+from simulator.errors import BuildError, RunFailed, StepError  # noqa: F401
 
 
 def _layer_cls():
@@ -78,16 +78,6 @@ def _stack(st, views: "ReadViews | None" = None):
     return LayerStack(tuple(st.layers.to_tuple()))
 
 
-class RunFailed(BuildError):
-    """A RUN exited non-zero."""
-
-    def __init__(self, argv, code: int, start_error: str | None = None):
-        super().__init__(start_error or f"exit code: {code}")
-        self.argv = tuple(argv)
-        self.code = code
-        self.start_error = start_error
-
-
 def _without(layer, paths, created=()):
     """The layer minus its changes at or below any of `paths` (volume mounts), except the
     mountpoint directories the daemon created for them (`created`), as it created them."""
@@ -125,8 +115,8 @@ def _make_mountpoints(fs, paths) -> list[str]:
     return created
 
 
-class FinalError(BuildError):
-    """An error whose message is already the builder's final line (fs helper's CopyError)."""
+FinalError = StepError  # the name used by the builder
+
 
 
 def _resolve_ids(fs, user: str | None):
