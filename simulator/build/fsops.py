@@ -118,7 +118,6 @@ def _make_mountpoints(fs, paths) -> list[str]:
 FinalError = StepError  # the name used by the builder
 
 
-
 def _resolve_ids(fs, user: str | None):
     if not user:
         return (0, 0)
