@@ -136,7 +136,11 @@ def statement(draw, depth=0):
     if k == "tool":
         return draw(st.sampled_from(["basename $v", "dirname \"$w\"", "echo \"$v\" | tr a-c A-C",
                                      "echo \"$v$w\" | wc -c", "echo \"$v\" | grep -c a",
-                                     "echo \"$w\" | sed 's/a/X/g'", "printf '%s\\n' $v | sort"]))
+                                     "echo \"$w\" | sed 's/a/X/g'", "printf '%s\\n' $v | sort",
+                                     "seq 3 | tail -n 1", "echo \"$v\" | cut -c1-2",
+                                     "printf '%s\\n' $v $v | uniq -c", "expr length \"$v\"",
+                                     "find . | sort", "ls -a", "find . -type f | sort | xargs cat",
+                                     "stat -c '%a %F %n' f1 f2", "test -s f1; echo $?"]))
     if k == "if":
         return f"if {draw(cond)}; then {draw(statement(depth + 1))}; else {draw(statement(depth + 1))}; fi"
     if k == "case":
