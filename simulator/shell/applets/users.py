@@ -379,10 +379,18 @@ def groupadd(ctx: Ctx) -> int:
     elif gid in used:
         ctx.error(f"GID '{gid}' already exists")
         return 4
-    _append_line(ctx, "/etc/group", f"{name}:x:{gid}:")
-    if ctx.fs.stat("/etc/gshadow") is not None:
-        _append_line(ctx, "/etc/gshadow", f"{name}:!::")
+    _add_group_line(ctx, name, gid, without_gshadow="x")
     return 0
+
+
+def _add_group_line(ctx: Ctx, name: str, gid: int, without_gshadow: str) -> None:
+    """shadow-utils: password field "x" when /etc/gshadow exists (which gets `name:!::`);
+    without it groupadd still writes "x" but useradd's user group gets "!" (observed)."""
+    if ctx.fs.stat("/etc/gshadow") is not None:
+        _append_line(ctx, "/etc/group", f"{name}:x:{gid}:")
+        _append_line(ctx, "/etc/gshadow", f"{name}:!::")
+    else:
+        _append_line(ctx, "/etc/group", f"{name}:{without_gshadow}:{gid}:")
 
 
 def useradd(ctx: Ctx) -> int:
@@ -438,11 +446,18 @@ def useradd(ctx: Ctx) -> int:
             ctx.error(f"group {name} exists - if you want to add this user to that group, use -g.")
             return 9
         used = {g[1] for g in map(_group, group_entries(fs))}
-        gid = uid if uid not in used else max([g for g in used if 1000 <= g <= 60000], default=999) + 1
-        _append_line(ctx, "/etc/group", f"{name}:x:{gid}:")
+        if uid not in used:
+            gid = uid
+        elif system:
+            gid = next((n for n in range(999, 99, -1) if n not in used), 999)
+        else:
+            gid = max([g for g in used if 1000 <= g <= 60000], default=999) + 1
+        _add_group_line(ctx, name, gid, without_gshadow="!")
     home = opts.get("home", f"/home/{name}")
     shell = opts.get("shell", "/bin/sh")
-    _append_line(ctx, "/etc/passwd", f"{name}:x:{uid}:{gid}:{opts.get('comment', '')}:{home}:{shell}")
+    has_shadow = fs.stat("/etc/shadow") is not None
+    _append_line(ctx, "/etc/passwd",
+                 f"{name}:{'x' if has_shadow else '!'}:{uid}:{gid}:{opts.get('comment', '')}:{home}:{shell}")
     for grp in [g for g in opts.get("groups", "").split(",") if g]:
         if lookup_group(fs, grp) is None:
             ctx.error(f"group '{grp}' does not exist")
