@@ -257,6 +257,7 @@ def run_shell(parent, argv: list, env: dict, fds: FDs, flavour: str) -> int | No
     sh.named_dollar0 = dollar0 is not None and use_c
     if dollar0 is not None and not use_c:
         sh.named_dollar0 = True
+    sh.pid = 1 if getattr(parent, "process_root", False) else None
     sh.depth = parent.depth + 10
     if sh.depth > 150:
         raise Indeterminate("shells nested too deeply: the real outcome is not modelled")

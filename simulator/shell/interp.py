@@ -154,6 +154,7 @@ class Shell:
         self.pipefail = False
         self.exit_trap: str | None = None
         self.local_frames: list = []  # one dict per running function: name -> saved Var
+        self.pid: int | None = None  # 1 when the shell is the process the runtime started
         self.functions: dict = {}
         self.opaque: list = opaque if opaque is not None else []
         self.lineno = 0
@@ -226,9 +227,13 @@ class Shell:
         if name == "0":
             return self.dollar0
         if name == "$":
-            return "1"  # ash started as pid 1 in a container; shells under RUN get small pids too
+            if self.pid is None:
+                raise Indeterminate("$$ of a shell that is not the container's first process")
+            return str(self.pid)
         if name == "!":
-            return ""
+            raise Indeterminate("$! (the pid of a background job)")
+        if name == "RANDOM" and name not in self.vars and self.flavour != "dash":
+            raise Indeterminate("$RANDOM")
         if name == "-":
             on = {"e": self.errexit, "f": self.noglob, "u": self.nounset}
             if self.flavour == "dash":  # dash: table order, no "c"
@@ -245,6 +250,8 @@ class Shell:
         if name in ("@", "*"):
             return " ".join(self.positional)
         if name == "PPID" and name not in self.vars:
+            if self.pid != 1:
+                raise Indeterminate("$PPID of a shell that is not the container's first process")
             return "0"
         return self.get_var(name)
 
@@ -299,9 +306,31 @@ class Shell:
         return self.status
 
     def run_program(self, prog: Program, fds: FDs) -> int | None:
-        for andor, _background in prog.items:
-            self.run_andor(andor, fds)
+        for andor, background in prog.items:
+            if background:
+                self.run_background(andor, fds)
+            else:
+                self.run_andor(andor, fds)
         return self.status
+
+    def run_background(self, node: AndOr, fds: FDs) -> None:
+        """`cmd &`: run to completion in a subshell; if it printed anything, where that
+        lands among the foreground output is a race, so the output becomes unknown."""
+        child = self.subshell()
+        out, err = BufferSink(), BufferSink()
+        sub = fds.copy()
+        sub.table.update({0: Source(""), 1: out, 2: err})
+        try:
+            child.run_andor(node, sub)
+        except ShellExit:
+            pass
+        self.opaque = child.opaque
+        why = "a background job's output interleaves with the rest unpredictably"
+        if out.parts or out.unknown:
+            fds.stdout.mark_unknown(why)
+        if err.parts or err.unknown:
+            fds.stderr.mark_unknown(why)
+        self.status = 0
 
     def run_andor(self, node: AndOr, fds: FDs) -> int | None:
         chain = [("", node.first)] + list(node.rest)
@@ -501,6 +530,10 @@ class Shell:
             self.status = 1
             return 1
         name = fields[0]
+        if name == "exec" and len(fields) == 1:
+            fds.table.update(rfds.table)  # the redirections stay for the rest of the shell
+            self.status = 0
+            return 0
         try:
             if name in SPECIAL_BUILTINS or (name in SHELL_BUILTINS and name not in self.functions):
                 if name in SPECIAL_BUILTINS:

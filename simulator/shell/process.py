@@ -46,6 +46,7 @@ def run_process(argv: list, *, env, fs, user, workdir: str, flavour: str, stdin:
     out, err = BufferSink(), BufferSink()
     fds = FDs({0: Source(stdin), 1: out, 2: err})
     proc = Shell(fs, env=env, user=ids, cwd=workdir, flavour=flavour, arg0=argv[0], is_shell=False)
+    proc.process_root = True  # a shell started right here is the container's pid 1
     name = argv[0]
     status = None
     start_error = None
@@ -87,6 +88,8 @@ def run_process(argv: list, *, env, fs, user, workdir: str, flavour: str, stdin:
     if out.unordered and not out.unknown:
         out.mark_unknown(out.unordered)
         proc.opaque.append(out.unordered)
+    if out.unknown and not proc.opaque:
+        proc.opaque.append(out.unknown)
     stdout = None if out.unknown else out.text()
     stderr = None if err.unknown else err.text()
     opaque = ", ".join(dict.fromkeys(proc.opaque)) if proc.opaque else None

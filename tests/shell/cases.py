@@ -169,6 +169,7 @@ CASES = [
     ("runtime-files", 'ls -a /; ls /etc; ls /dev; cat /.dockerenv; echo $?; [ -f /etc/hostname ] && echo hn; readlink /etc/mtab; [ -c /dev/null ] && echo null-char; cat /dev/null; echo $?', [], None),
     ("seq-cut-uniq", 'seq 3; seq 2 4; seq -w 8 11; seq -s, 1 3; seq 5 -2 1; echo "a:b:c" | cut -d: -f2; echo "a:b:c" | cut -d: -f1,3; echo abcdef | cut -c2-4; echo "a:b:c" | cut -d: -f2-; echo nodelim | cut -d: -f2; echo nodelim | cut -s -d: -f2; printf "a\\na\\nb\\nc\\nc\\nc\\n" | uniq -c; printf "a\\na\\nb\\n" | uniq -d', [], None),
     ("expr", 'expr 1 + 2; expr 7 / 2 \\* 3; expr abc : "a\\(.\\)"; expr length hello; expr 3 \\> 2; expr 0; echo $?; expr a + 1; echo $?; expr substr hello 2 3; expr index hello l; expr "" \\| x; expr 5 = 5; expr abc : "a.*"; expr 10 % 3 - 1', [], None),
+    ("pid-and-exec-redirect", 'echo $$ $PPID; exec 3>&1 > log; echo into-log; sleep 0 & wait; exec >&3; cat log', [], None),
     ("eval", 'cmd="echo evaluated \\$HOME"; eval "$cmd"', [], None),
     ("command-type", 'type echo; type cd; command -v ls; command -v nosuch; echo $?', [], None),
 ]
