@@ -9,7 +9,7 @@ import stat as st
 
 import attrs
 
-from simulator.fs.entry import DIR, FILE, SYMLINK, Entry, norm, sort_key
+from simulator.fs.entry import DIR, FILE, HARDLINK, SYMLINK, Entry, norm, sort_key
 from simulator.fs.layer import Layer, LayerStack
 
 DEFAULT_EXCLUDE = ("case.json", "expected")
@@ -296,6 +296,7 @@ def _walk(root: str, pm: PatternMatcher, top_excluded: set[str]):
     builder's side when something below it is). Returns (entries, implied dirs, tar size)."""
     entries: dict[str, Entry] = {}
     implied: set[str] = set()
+    inodes: dict[tuple[int, int], str] = {}  # a file seen before: later names are hardlinks
     size = 0
     total = 0
 
@@ -335,7 +336,13 @@ def _walk(root: str, pm: PatternMatcher, top_excluded: set[str]):
                 target = os.readlink(cfull)
                 entries[key] = Entry(SYMLINK, mode, 0, 0, data=None, size=0, linkname=target)
                 size += _header_blocks(crel, target)
+            elif st.S_ISREG(info.st_mode) and info.st_nlink > 1 and (info.st_dev, info.st_ino) in inodes:
+                first = inodes[(info.st_dev, info.st_ino)]
+                entries[key] = Entry(HARDLINK, mode, 0, 0, data=None, size=0, linkname=first)
+                size += _header_blocks(crel, first.lstrip("/"))
             elif st.S_ISREG(info.st_mode):
+                if info.st_nlink > 1:
+                    inodes[(info.st_dev, info.st_ino)] = key
                 total += info.st_size
                 if total > MAX_CONTEXT_BYTES:
                     raise ContextError(f"build context larger than {MAX_CONTEXT_BYTES} bytes (DSIM_MAX_CONTEXT)")

@@ -391,6 +391,11 @@ class _Copy:
         self.copied.append(target)
 
     def _children(self, src_dir: str, dst_dir: str) -> None:
+        """Copy a directory's contents; names of one inode stay hardlinked to each other
+        (the first name copied is the file, later ones link to it), as both builders do."""
+        inodes = getattr(self, "_inodes", None)
+        if inodes is None:
+            inodes = self._inodes = {}
         for name in self.view.listdir(src_dir):
             s = src_dir.rstrip("/") + "/" + name
             d = dst_dir.rstrip("/") + "/" + name
@@ -408,9 +413,20 @@ class _Copy:
                 self.fs.put(d, owned)
                 self._children(s, d)
                 continue
-            if e.kind == HARDLINK:
+            if e.kind == HARDLINK and e.linkname:
+                first = norm(e.linkname)
+                if first in inodes:
+                    f = self.fs.lstat_entry(inodes[first])
+                    self._write(d, Entry(HARDLINK, f.mode, f.uid, f.gid, data=None, size=0,
+                                         linkname=inodes[first]))
+                    continue
                 target = self.view.entry(s)
+                inodes[first] = d
                 e = target if target is not None else e
+                self._write(d, self._own(self._materialise(first, e)))
+                continue
+            if e.kind == FILE:
+                inodes[s] = d
             self._write(d, self._own(self._materialise(s, e)))
 
     # -- ADD specials ---------------------------------------------------------------------

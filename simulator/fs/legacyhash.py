@@ -41,10 +41,14 @@ def _header_digest(name: str, e, data: bytes | None, lazy: bool = False) -> str:
     h = hashlib.sha256()
     tar_name = name + "/" if e.kind == DIR and not name.endswith("/") else name
     size = len(data) if (e.kind in (FILE, HARDLINK) and data is not None) else 0
+    typeflag, linkname = _TYPEFLAG[e.kind], (e.linkname or "") if e.kind == SYMLINK else ""
+    if e.kind == HARDLINK and not lazy:
+        # the client's tar carries a second name of an inode as a link to the first
+        typeflag, linkname, size, data = "1", (e.linkname or "").lstrip("/"), 0, None
     fields = [
         ("name", tar_name), ("mode", str((e.mode & 0o7777) | _TYPE_BITS[e.kind])),
         ("uid", str(e.uid)), ("gid", str(e.gid)), ("size", str(size)),
-        ("typeflag", _TYPEFLAG[e.kind]), ("linkname", e.linkname or "" if e.kind == SYMLINK else ""),
+        ("typeflag", typeflag), ("linkname", linkname),
         ("uname", _names(e, lazy)[0]), ("gname", _names(e, lazy)[1]),
         ("devmajor", str(e.devmajor)), ("devminor", str(e.devminor)),
     ]
@@ -67,7 +71,7 @@ def path_hash(view, rel: str, lazy: bool = False) -> str:
         # image source (moby's lazySource) with the path the link leads to
         return rel_real if lazy else rel
     data = None
-    if e.kind in (FILE, HARDLINK):
+    if e.kind == FILE or (e.kind == HARDLINK and lazy):
         data = view.read(real)
     return _header_digest(rel_real, e, data, lazy)
 

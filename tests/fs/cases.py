@@ -96,4 +96,7 @@ CASES = {
                             ["COPY d /d", "COPY out /o1"]),
     "symlink_loop": ({**SEED, "a": ("symlink", "b"), "b": ("symlink", "a")}, ["COPY a /x"]),
     "symlink_loop_in_dir": ({**SEED, "d/a": ("symlink", "b"), "d/b": ("symlink", "a")}, ["COPY d /x"]),
+    "hardlinks": ({**SEED, "h/a": b"hello\n", "h/b": ("hardlink", "h/a"), "h/d/c": ("hardlink", "h/a"),
+                   "top": ("hardlink", "h/a")},
+                  ["COPY h /hh", "COPY h/d /only_d", "COPY h/b /single", "COPY --chown=app h /hc/", "COPY . /all/"]),
 }

@@ -93,7 +93,8 @@ def saved_layers(tag: str) -> list[bytes]:
 
 
 def write_context(root: str, files: dict) -> None:
-    """files: relative path -> bytes (file), ("dir", mode), ("symlink", target), ("file", bytes, mode)."""
+    """files: relative path -> bytes (file), ("dir", mode), ("symlink", target), ("file", bytes, mode),
+    ("hardlink", existing relative path; listed after it)."""
     if os.path.exists(root):
         shutil.rmtree(root)
     os.makedirs(root)
@@ -108,6 +109,8 @@ def write_context(root: str, files: dict) -> None:
             os.chmod(p, spec[1])
         elif spec[0] == "symlink":
             os.symlink(spec[1], p)
+        elif spec[0] == "hardlink":
+            os.link(os.path.join(root, spec[1]), p)
         elif spec[0] == "file":
             with open(p, "wb") as f:
                 f.write(spec[1])
