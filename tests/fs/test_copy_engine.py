@@ -86,3 +86,34 @@ def test_legacy_copy_from_stage_digest(src, dest, base_layers, tmp_path, monkeyp
         assert real == ["/bin/sh -c #(nop) " + res.legacy_history]
     finally:
         E.remove(tag)
+
+
+FROM_STAGE = [
+    ("/home", "/h", None), ("/etc/passwd", "/p/", None), ("/bin/sh", "/s", None), ("/tmp", "/t", "app"),
+    ("/home/app", "/ha", "1000:nobody"), ("/etc/*", "/e/", None),
+]
+
+
+@pytest.mark.parametrize("builder", ["buildkit", "legacy"])
+@pytest.mark.parametrize("src,dest,chown", FROM_STAGE)
+def test_copy_from_stage_layer(src, dest, chown, builder, base_layers, tmp_path):
+    """COPY --from=<stage>: owners are kept (both builders) unless --chown is given."""
+    from simulator.fs import LayerStack, WorkingFS
+    from simulator.fs.copy import apply_copy
+
+    ctx = str(tmp_path / "from")
+    flag = f"--chown={chown} " if chown else ""
+    df = f"FROM {BASE} AS a\nFROM {BASE}\nCOPY {E.marker(builder)} /\nCOPY --from=a {flag}{src} {dest}\n"
+    E.write_context(ctx, {"Dockerfile": df.encode(), E.marker(builder): builder.encode()})
+    tag, out = E.build(ctx, builder)
+    assert tag, out[-400:]
+    try:
+        real = Layer.from_tar(E.saved_layers(tag)[-1])
+        stack = LayerStack(tuple(base_layers))
+        marker = WorkingFS(stack)
+        apply_copy(marker, BuildContext.from_dir(ctx), [E.marker(builder)], "/", builder=builder)
+        fs = WorkingFS(stack.push(marker.commit(builder)))
+        apply_copy(fs, stack, [src], dest, chown=chown, builder=builder, from_stage=True)
+        assert M.rowset(fs.commit(builder).files()) == M.rowset(real.files())
+    finally:
+        E.remove(tag)
