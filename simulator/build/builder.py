@@ -205,6 +205,7 @@ class _Build:
         self.r = _Renderer(opts.builder, features.frontend)
         self.warnings: list[str] = []
         self.trace: list[Step] = []
+        self.deferred: list = []  # BuildKit: execution failures, reported after conversion
 
     # ------------------------------------------------------------------------------------
     def run(self) -> BuildResult:
@@ -346,6 +347,8 @@ class _Build:
             for ins in stage.commands:
                 st = self._step(st, stage, ins)
             done[i] = st
+        if self.deferred:
+            raise min(self.deferred, key=lambda t: (t[0], t[1]))[2]
         final = done[target.index]
         if self.legacy:
             self._legacy_unused_warning(df, stages, todo)
@@ -417,7 +420,13 @@ class _Build:
             st2, out = dispatch(st, ins, self.ctx, self.fsops)
         except (RunFailed, FinalError) as e:
             e.line = ins.line
-            raise
+            if self.legacy:
+                raise
+            # BuildKit converts every reachable instruction to LLB before it executes
+            # anything: an execution failure is reported only when conversion succeeds
+            # (and a COPY's cache-key failure comes before a RUN's exit status).
+            self.deferred.append((0 if isinstance(e, FinalError) else 1, len(self.deferred), e))
+            return st.evolve(known=False, unknown_reason="an earlier step failed")
         except _Fail:
             raise
         except BuildError as e:
@@ -463,6 +472,10 @@ class _Build:
             else:
                 st = st.evolve(run_env=())
         else:
+            if self.legacy and base_name != "scratch":
+                err = reference_error(base_name)
+                if err:
+                    raise _Fail(err, stage.from_.line)
             img = self.resolver.resolve(base_name)
             plat = self._stage_platform(stage)
             if plat is not None and base_name != "scratch" and img.known and \

@@ -287,3 +287,22 @@ def test_run_mount_is_unknown_not_invented(base_images):
     res = _build(text, "buildkit", base_images)
     assert res.ok and res.image.history[-1].created_by == "RUN /bin/sh -c cat /y > /z # buildkit"
     assert res.image.size is None and "mount" in res.image.unknown_reason
+
+
+def test_buildkit_reports_conversion_errors_before_run_failures(base_images):
+    # engine (differential sweep, seed 205): the RUN fails (user app cannot remove a root
+    # file) but BuildKit converts the whole Dockerfile first, so EXPOSE's error is reported;
+    # the classic builder stops at the RUN
+    text = ("FROM dsim/app-user:1 AS s0\nRUN rm -f /etc/group\nENV A=two\nEXPOSE $A\n")
+    assert _build(text, "buildkit", base_images).error == \
+        "failed to solve with frontend dockerfile.v0: failed to create LLB definition: Invalid containerPort: two"
+    assert _build(text, "legacy", base_images).error == \
+        "The command '/bin/sh -c rm -f /etc/group' returned a non-zero code: 1"
+
+
+def test_legacy_from_reference_error(base_images):
+    # engine (sweep seed 235): --build-arg BASE='$A' is not expanded again; the classic
+    # builder fails on the reference itself
+    text = "ARG BASE=dsim/busybox:1.35\nFROM dsim/busybox:1.35 AS s0\nFROM $BASE AS s1\n"
+    res = _build(text, "legacy", base_images, build_args={"BASE": "$A"})
+    assert res.error == "invalid reference format: repository name must be lowercase"
