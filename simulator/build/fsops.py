@@ -16,6 +16,16 @@ def _layer_cls():
     return Layer
 
 
+def _commit(fs):
+    """The working FS's changes as a layer; an unknown layer when they cannot be known."""
+    from simulator.fs.protocol import UnknownContent
+
+    try:
+        return fs.commit()
+    except UnknownContent as e:
+        return unknown_layer(e.reason or str(e))
+
+
 def unknown_layer(reason: str):
     return _layer_cls()(entries={}, unknown_reason=reason)
 
@@ -163,7 +173,7 @@ class FsOps:
             raise FinalError(str(e)) from None
         except Exception as e:  # unknown content below
             return unknown_layer(f"WORKDIR {path}: {type(e).__name__}: {e}")
-        return fs.commit()
+        return _commit(fs)
 
     # -- RUN ------------------------------------------------------------------------------
     def run_layer(self, st, argv, env, ins, discard=()):
@@ -190,7 +200,7 @@ class FsOps:
                 fs.mark_unknown(reason)
             except Exception:
                 pass
-            layer = fs.commit()
+            layer = _commit(fs)
             if getattr(layer, "unknown_reason", None) is None:
                 layer = unknown_layer(reason)
             return layer, False
@@ -198,7 +208,7 @@ class FsOps:
             raise RunFailed(argv, res.exit_code if res.exit_code is not None else 1, res.start_error)
         if res.exit_code:
             raise RunFailed(argv, res.exit_code)
-        layer = fs.commit()
+        layer = _commit(fs)
         if discard:
             layer = _without(layer, discard, created)
         return layer, bool(getattr(layer, "empty", False))
@@ -232,7 +242,7 @@ class FsOps:
             raise FinalError(str(e)) from None
         except Exception as e:
             return unknown_layer(f"{ins.keyword}: {type(e).__name__}: {e}"), None
-        layer = fs.commit()
+        layer = _commit(fs)
         if res.unknown_reason and getattr(layer, "unknown_reason", None) is None:
             layer = unknown_layer(res.unknown_reason)
         return layer, res.legacy_history
