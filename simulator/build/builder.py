@@ -193,6 +193,10 @@ def build(opts: BuildOptions) -> BuildResult:
         return _Build(opts, features, result, dfname).run()
     except _Fail as e:
         return BuildResult(None, e.message, error_line=e.line)
+    except SimulatorError as e:
+        return BuildResult(None, e.message, error_line=e.line)
+    except RecursionError as e:  # a pathological input: fail like a build, not with a traceback
+        return BuildResult(None, f"simulator: input too deeply nested ({e})")
 
 
 class _Build:
