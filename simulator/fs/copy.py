@@ -295,7 +295,7 @@ class _Copy:
         if e is None:
             return  # a dangling match: nothing to copy
         if e.kind == DIR:
-            self._dir(real, dpath)
+            self._dir(real, dpath, dslash)
             return
         if e.kind == HARDLINK:
             e = self.view.entry(real) or e
@@ -325,7 +325,7 @@ class _Copy:
                 mode &= ~0o2000
         return attrs.evolve(e, uid=uid, gid=gid, mode=mode)
 
-    def _mkdir_p(self, path: str) -> str:
+    def _mkdir_p(self, path: str, legacy_prefix: str = "failed to copy files: ") -> str:
         """Create `path` and missing parents as 0755 dirs owned by the --chown user
         (root without one); symlinks on the way are followed inside the root."""
         real = self.fs.resolve(path)
@@ -335,7 +335,8 @@ class _Copy:
             e = self.fs.lstat_entry(p)
             if e is not None:
                 if e.kind != DIR:
-                    raise CopyError(f"mkdir {p}: not a directory")
+                    prefix = legacy_prefix if self.legacy else ""
+                    raise CopyError(f"{prefix}mkdir {p}: not a directory")
                 break
             todo.append(p)
             p = parent(p)
@@ -343,12 +344,54 @@ class _Copy:
             self.fs.put(d, Entry(DIR, 0o755, self.dir_owner[0], self.dir_owner[1], data=None, size=0))
         return real
 
+    def _check_path(self, path: str) -> None:
+        """Resolving a destination lstat()s each component in turn (continuity's RootPath,
+        moby's FollowSymlinkInScope): a component below a non-directory fails there."""
+        done = "/"
+        parts = [p for p in path.split("/") if p not in ("", ".")]
+        hops = 0
+        while parts:
+            part = parts.pop(0)
+            if part == "..":
+                done = parent(done)
+                continue
+            cand = done.rstrip("/") + "/" + part
+            pe = self.fs.lstat_entry(done) if done != "/" else None
+            if pe is not None and pe.kind != DIR:
+                prefix = "failed to copy files: " if self.legacy else ""
+                raise CopyError(f"{prefix}lstat {cand}: not a directory")
+            e = self.fs.lstat_entry(cand)
+            if e is not None and e.kind == SYMLINK:
+                hops += 1
+                if hops > 40:
+                    break
+                target = e.linkname or ""
+                if target.startswith("/"):
+                    done = "/"
+                parts = [p for p in target.split("/") if p not in ("", ".")] + parts
+                continue
+            done = cand
+
+    def _check_dest(self, dpath: str, dslash: bool, unpack: bool = False) -> None:
+        if self.legacy or dslash or unpack:
+            self._check_path(dpath)
+        else:
+            self._check_path(parent(dpath))
+
+    def _file_prefix(self) -> str:
+        """moby wraps a failed parent mkdir differently when it also chowns (always for
+        context sources; for --from only with --chown)."""
+        if self.owner is not None:
+            return "failed to copy files: failed to create new directory: "
+        return "failed to copy files: "
+
     def _put_file(self, base: str, e: Entry, dpath: str, dslash: bool) -> None:
+        self._check_dest(dpath, dslash)
         if dslash:
-            target_dir = self._mkdir_p(dpath)
+            target_dir = self._mkdir_p(dpath, self._file_prefix())
             target = target_dir.rstrip("/") + "/" + base
         else:
-            self._mkdir_p(parent(dpath))
+            self._mkdir_p(parent(dpath), self._file_prefix())
             target = self.fs.resolve(dpath)
             te = self.fs.lstat_entry(target)
             if te is not None and te.kind == DIR:
@@ -366,7 +409,8 @@ class _Copy:
             pass  # the link itself is replaced
         self.fs.put(target, e)
 
-    def _dir(self, src_real: str, dpath: str) -> None:
+    def _dir(self, src_real: str, dpath: str, dslash: bool = False) -> None:
+        self._check_dest(dpath, dslash)
         target = self.fs.resolve(dpath)
         te = self.fs.lstat_entry(target)
         if te is not None and te.kind != DIR:
@@ -378,7 +422,7 @@ class _Copy:
                 # moby's CopyWithTar creates the missing dirs as root; only the
                 # destination dir itself is then chowned to the --chown user
                 saved, self.dir_owner = self.dir_owner, (0, 0)
-                self._mkdir_p(target)
+                self._mkdir_p(target, "failed to copy files: failed to copy directory: ")
                 self.dir_owner = saved
                 if self.owner is not None:
                     d = self.fs.lstat_entry(target)
@@ -433,6 +477,7 @@ class _Copy:
     def _unpack(self, data: bytes, dpath: str) -> None:
         """Extract a local archive into the destination directory; members keep their
         own owners and modes (neither --chown nor --chmod applies to them)."""
+        self._check_dest(dpath, True, unpack=True)
         if self.legacy:
             saved, self.dir_owner = self.dir_owner, (0, 0)
             root = self._mkdir_p(dpath)

@@ -99,4 +99,9 @@ CASES = {
     "hardlinks": ({**SEED, "h/a": b"hello\n", "h/b": ("hardlink", "h/a"), "h/d/c": ("hardlink", "h/a"),
                    "top": ("hardlink", "h/a")},
                   ["COPY h /hh", "COPY h/d /only_d", "COPY h/b /single", "COPY --chown=app h /hc/", "COPY . /all/"]),
+    "parent_is_file": (STD, ["COPY a.txt /dst", "COPY b.txt /dst/"]),
+    "parent_is_file_deep": (STD, ["COPY a.txt /dst", "COPY b.txt /dst/x/y"]),
+    "dir_parent_is_file": (STD, ["COPY a.txt /f", "COPY sub /f/x"]),
+    "add_parent_is_file": ({**STD, "p.tar": tarball([("m", "f", b"m")])}, ["COPY a.txt /f", "ADD p.tar /f/x/"]),
+    "dir_parent_is_file_slash": (STD, ["COPY a.txt /f", "COPY sub /f/x/"]),
 }

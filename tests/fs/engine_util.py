@@ -40,15 +40,26 @@ def build(context: str, builder: str, dockerfile: str | None = None, tag: str | 
     """(tag or None, output text). The image is tagged `fs-test-<uuid>`."""
     tag = tag or f"fs-test-{uuid.uuid4().hex[:12]}:1"
     env = dict(os.environ, DOCKER_BUILDKIT="1" if builder == "buildkit" else "0")
-    cmd = [DOCKER, "build", "--network", "none", "-t", tag]
+    cmd = [DOCKER, "build", "--network", "none", "--no-cache", "-t", tag]
     if builder == "buildkit":
         cmd += ["--progress", "plain"]
     if dockerfile:
         cmd += ["-f", dockerfile if os.path.isabs(dockerfile) else os.path.join(context, dockerfile)]
     cmd.append(context)
-    r = subprocess.run(cmd, capture_output=True, env=env, timeout=300)
-    out = (r.stdout + r.stderr).decode(errors="replace")
+    for _ in range(3):
+        r = subprocess.run(cmd, capture_output=True, env=env, timeout=300)
+        out = (r.stdout + r.stderr).decode(errors="replace")
+        if r.returncode == 0 or not _engine_race(out):
+            break
     return (tag if r.returncode == 0 else None), out
+
+
+def _engine_race(output: str) -> bool:
+    """An engine-side failure unrelated to the Dockerfile: a layer or step image that
+    another build's cleanup removed meanwhile (shared chain ids). Retried."""
+    text = output.strip().splitlines()[-1] if output.strip() else ""
+    return ("layer does not exist" in text or "unable to find image" in text
+            or "no such image" in text.lower() or "duplicate output" in text)
 
 
 MARKER = "zz-fs-marker-"
