@@ -6,7 +6,20 @@ The oracle's comparison report and the tests call these; `simulate` prints them.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from typing import Any, Mapping, Sequence
+
+
+@lru_cache(maxsize=1)
+def local_base_images() -> dict[str, str]:
+    """The project's own base images (dsim/...), as tarballs written on this machine from
+    its static busybox; {} where that binary is missing. Refs given with --base-image win."""
+    try:
+        from simulator.oracle.baseimage import base_image_paths
+
+        return base_image_paths()
+    except Exception:  # noqa: BLE001 - no busybox-static here: those refs stay unknown
+        return {}
 
 
 def build_options(context_dir=None, dockerfile=None, build_args=None, build_env=None, target=None,
@@ -20,7 +33,8 @@ def build_options(context_dir=None, dockerfile=None, build_args=None, build_env=
     return BuildOptions(context=context_dir, dockerfile=dockerfile, dockerfile_text=dockerfile_text,
                         build_args=dict(build_args or {}), build_env=env, target=target,
                         builder=builder, engine=engine, platform=platform,
-                        base_images=dict(base_images or {}), images=dict(images or {}))
+                        base_images={**local_base_images(), **dict(base_images or {})},
+                        images=dict(images or {}))
 
 
 def build(context_dir=None, **kwargs):

@@ -366,7 +366,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return verify_main(argv[1:])
         except KeyboardInterrupt:
             return 130
+    run_args = None
+    if argv and argv[0] == "run" and "--" in argv:  # `simulate run [OPTIONS] -- ARG...`
+        cut = argv.index("--")
+        argv, run_args = argv[:cut], argv[cut + 1:]
     ns = _parser().parse_args(argv)
+    if run_args is not None:
+        ns.run_args = list(ns.run_args or []) + run_args
     handlers = {"parse": cmd_parse, "build": cmd_build, "run": cmd_run, "ls": cmd_ls}
     try:
         return handlers[ns.command](ns)
