@@ -222,6 +222,7 @@ class BuildContext:
     tar_size: int = 0  # bytes of the tar the legacy client sends
     root: str | None = None
     implied: frozenset = frozenset()  # excluded dirs present only because an exception re-includes a path below
+    buildkit_only: frozenset = frozenset()  # excluded dirs with an exception pattern below but nothing re-included
 
     @classmethod
     def from_dir(cls, path: str, dockerfile: str | None = "Dockerfile",
@@ -241,7 +242,7 @@ class BuildContext:
                 patterns = read_dockerignore(f.read())
         excludes = trim_build_files(patterns, df_rel)
         pm = PatternMatcher(excludes)
-        entries, implied, tar_size = _walk(root, pm, set(exclude))
+        entries, implied, bk_only, tar_size = _walk(root, pm, set(exclude))
         # The client sends an excluded Dockerfile/.dockerignore for the builder to read,
         # but the builder takes them out of what COPY can see (both builders, 20.10).
         plain = PatternMatcher(patterns)
@@ -254,7 +255,8 @@ class BuildContext:
             with open(df_full, "rb") as f:
                 df_bytes = f.read()
         return cls(entries, dockerfile_name=df_rel, dockerfile=df_bytes,
-                   dockerignore=tuple(patterns), tar_size=tar_size, root=root, implied=frozenset(implied))
+                   dockerignore=tuple(patterns), tar_size=tar_size, root=root, implied=frozenset(implied),
+                   buildkit_only=frozenset(bk_only))
 
     @classmethod
     def from_files(cls, files: dict[str, Entry], dockerignore: str | None = None,
@@ -270,11 +272,15 @@ class BuildContext:
         return cls(kept, dockerfile_name=dockerfile_name, dockerignore=tuple(patterns))
 
     def layer(self, builder: str = "buildkit") -> Layer:
+        """The context as COPY sees it. BuildKit's client sends an excluded dir that an
+        exception pattern reaches into (with its own metadata, even when nothing below
+        it is re-included); the classic client leaves such dirs out of its tar and the
+        daemon re-creates those with re-included contents as 0755 root dirs."""
         entries = self.entries
-        if builder == "legacy" and self.implied:
-            # the daemon re-creates a dir that the client's tar leaves out as 0755 root
+        if builder == "legacy" and (self.implied or self.buildkit_only):
             entries = {p: (Entry(DIR, 0o755, 0, 0, data=None, size=0) if p in self.implied else e)
-                       for p, e in entries.items()}
+                       for p, e in entries.items()
+                       if not any(p == b or p.startswith(b + "/") for b in self.buildkit_only)}
         return Layer(entries)
 
     def stack(self, builder: str = "buildkit") -> LayerStack:
@@ -296,6 +302,7 @@ def _walk(root: str, pm: PatternMatcher, top_excluded: set[str]):
     builder's side when something below it is). Returns (entries, implied dirs, tar size)."""
     entries: dict[str, Entry] = {}
     implied: set[str] = set()
+    bk_only: set[str] = set()
     inodes: dict[tuple[int, int], str] = {}  # a file seen before: later names are hardlinks
     size = 0
     total = 0
@@ -319,12 +326,11 @@ def _walk(root: str, pm: PatternMatcher, top_excluded: set[str]):
                 dir_slash = crel + "/"
                 if not any(p.exclusion and (p.text + "/").startswith(dir_slash) for p in pm.patterns):
                     continue
-                before = len(entries)
+                key = "/" + crel
+                entries[key] = Entry(DIR, st.S_IMODE(info.st_mode), 0, 0, data=None, size=0)
                 visit(crel)
-                if len(entries) > before:
-                    key = "/" + crel
-                    entries[key] = Entry(DIR, st.S_IMODE(info.st_mode), 0, 0, data=None, size=0)
-                    implied.add(key)
+                real = any(k.startswith(key + "/") and k not in bk_only for k in entries)
+                (implied if real else bk_only).add(key)
                 continue
             mode = st.S_IMODE(info.st_mode)
             key = "/" + crel
@@ -353,7 +359,7 @@ def _walk(root: str, pm: PatternMatcher, top_excluded: set[str]):
             # sockets and devices: the client skips sockets; devices are rare in contexts
 
     visit("")
-    return dict(sorted(entries.items(), key=lambda kv: sort_key(kv[0]))), implied, size + 1024
+    return dict(sorted(entries.items(), key=lambda kv: sort_key(kv[0]))), implied, bk_only, size + 1024
 
 
 def _padded(n: int) -> int:
