@@ -239,6 +239,10 @@ class FsOps:
                              builder=ctx.builder, features=ctx.features, from_stage=bool(from_value),
                              heredocs=heredocs, cmd=ins.keyword)
         except CopyError as e:
+            from simulator.fs.protocol import UnknownContent
+
+            if isinstance(e.__cause__, UnknownContent):  # not a failure: the outcome is unknown
+                return unknown_layer(f"{ins.keyword}: {e.__cause__}"), None
             raise FinalError(str(e)) from None
         except Exception as e:
             return unknown_layer(f"{ins.keyword}: {type(e).__name__}: {e}"), None
