@@ -290,6 +290,7 @@ class _Copy:
 
     # -- one source -------------------------------------------------------------------
     def _one(self, spath: str, dpath: str, dslash: bool) -> None:
+        self._inodes = {}  # hardlinks are kept only among the files of one source's copy
         real = self.view.resolve(spath)  # a top-level symlink is followed
         e = self.view.lstat_entry(real)
         if e is None:

@@ -104,4 +104,6 @@ CASES = {
     "dir_parent_is_file": (STD, ["COPY a.txt /f", "COPY sub /f/x"]),
     "add_parent_is_file": ({**STD, "p.tar": tarball([("m", "f", b"m")])}, ["COPY a.txt /f", "ADD p.tar /f/x/"]),
     "dir_parent_is_file_slash": (STD, ["COPY a.txt /f", "COPY sub /f/x/"]),
+    "hardlinks_two_sources": ({**SEED, "c.md": b"c", "d/sub/hl": ("hardlink", "c.md"), "d/x": b"x"},
+                              ["COPY d/* d* /opt/new/", "COPY c.md d /two/"]),
 }
