@@ -466,7 +466,7 @@ def do_run(st: StageState, ins: I.Run, ctx: Ctx, out: Outcome, fsops=None) -> St
 
         layer, empty = unknown_layer(unknown), False
     else:
-        layer, empty = (fsops.run_layer(st, argv, run_env(st, ctx), ins, discard) if fsops else (None, False))
+        layer, empty = (fsops.run_layer(st, argv, run_env(st, ctx), ins, discard, builder=ctx.builder) if fsops else (None, False))
     if ctx.legacy:
         text = H.legacy_run(argv, hist_args)
         if empty:

@@ -176,11 +176,12 @@ class FsOps:
         return _commit(fs)
 
     # -- RUN ------------------------------------------------------------------------------
-    def run_layer(self, st, argv, env, ins, discard=()):
+    def run_layer(self, st, argv, env, ins, discard=(), builder: str = "buildkit"):
         """Execute a RUN through the shell helper; (layer, empty). Raises RunFailed.
 
         `discard`: paths whose changes do not reach the layer (the classic builder runs
-        RUN with the image's VOLUMEs mounted, and a commit leaves volumes out)."""
+        RUN with the image's VOLUMEs mounted, and a commit leaves volumes out). BuildKit's
+        RUN process gets no supplementary groups; the classic builder's container does."""
         if not st.known:
             return unknown_layer(st.unknown_reason or "base image content unknown"), False
         try:
@@ -191,7 +192,9 @@ class FsOps:
         created = _make_mountpoints(fs, discard) if discard else []
         try:
             res = execute(list(argv), env=list(env), fs=fs, user=st.config.user or None,
-                          workdir=st.config.working_dir or "/", flavour=st.shell_flavour)
+                          workdir=st.config.working_dir or "/", flavour=st.shell_flavour,
+                          supplementary_groups=(builder == "legacy"),
+                          runtime="container" if builder == "legacy" else "buildkit")
         except Exception as e:
             return unknown_layer(f"RUN {' '.join(argv)}: not modelled ({type(e).__name__}: {e})"), False
         if getattr(res, "opaque", None) or (res.exit_code is None and not res.start_error):
