@@ -171,13 +171,10 @@ class WorkingFS:
         """Store `entry` at clean `path` (no checks): the primitive COPY/ADD use."""
         path = norm(path)
         old = self._upper.entries.get(path)
-        if entry.kind == DIR and not entry.opaque:
-            if (old is not None and old.kind == WHITEOUT) or (old is not None and old.kind == DIR and old.opaque):
-                entry = Entry(DIR, entry.mode, entry.uid, entry.gid, data=None, size=0, opaque=True)
-            elif old is None or old.kind != DIR:
-                lower = self._lower_entry(path)
-                if lower is not None and lower.kind != DIR:
-                    pass  # a dir replacing a lower file: nothing below to hide
+        if entry.kind == DIR and not entry.opaque and old is not None and (
+                old.kind == WHITEOUT or (old.kind == DIR and old.opaque)):
+            # a dir made where a lower one was deleted hides the lower contents
+            entry = Entry(DIR, entry.mode, entry.uid, entry.gid, data=None, size=0, opaque=True)
         if old is not None and old.kind == DIR and entry.kind != DIR:
             self._drop_upper_below(path)
         self._upper.entries[path] = entry
