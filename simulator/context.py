@@ -223,23 +223,33 @@ class BuildContext:
     root: str | None = None
     implied: frozenset = frozenset()  # excluded dirs present only because an exception re-includes a path below
     buildkit_only: frozenset = frozenset()  # excluded dirs with an exception pattern below but nothing re-included
+    buildkit_variant: "BuildContext | None" = None  # the context BuildKit sees when it differs
 
     @classmethod
     def from_dir(cls, path: str, dockerfile: str | None = "Dockerfile",
                  exclude: tuple[str, ...] = DEFAULT_EXCLUDE, builder: str = "legacy") -> "BuildContext":
         """Read folder `path` (never following symlinks, never leaving it). `exclude`
         names top-level entries that are not part of the context at all (the corpus'
-        case.json and expected/)."""
+        case.json and expected/). The ignore file is `.dockerignore`; with BuildKit an
+        `<dockerfile>.dockerignore` beside the Dockerfile wins (recorded on 20.10: corpus
+        ignore-custom-dockerfile), kept as the `buildkit_variant`."""
         root = os.path.realpath(path)
         if not os.path.isdir(root):
             raise ContextError(f"unable to prepare context: path {path!r} not found")
         dockerfile = dockerfile or "Dockerfile"
+        if os.path.isabs(dockerfile) and os.path.realpath(dockerfile).startswith(root + os.sep):
+            dockerfile = os.path.relpath(os.path.realpath(dockerfile), root)
         df_rel = go_clean(dockerfile.replace(os.sep, "/"))
-        di_path = os.path.join(root, ".dockerignore")
-        patterns: list[str] = []
-        if os.path.isfile(di_path) and ".dockerignore" not in exclude:
-            with open(di_path, "rb") as f:
-                patterns = read_dockerignore(f.read())
+        patterns = _read_ignore(os.path.join(root, ".dockerignore")) \
+            if ".dockerignore" not in exclude else None
+        made = cls._scan(root, df_rel, patterns or [], exclude)
+        specific = _read_ignore(os.path.join(root, df_rel + ".dockerignore"))
+        if specific is not None and not df_rel.startswith("../"):
+            made = attrs.evolve(made, buildkit_variant=cls._scan(root, df_rel, specific, exclude))
+        return made
+
+    @classmethod
+    def _scan(cls, root: str, df_rel: str, patterns: list[str], exclude) -> "BuildContext":
         excludes = trim_build_files(patterns, df_rel)
         pm = PatternMatcher(excludes)
         entries, implied, bk_only, tar_size = _walk(root, pm, set(exclude))
@@ -276,6 +286,8 @@ class BuildContext:
         exception pattern reaches into (with its own metadata, even when nothing below
         it is re-included); the classic client leaves such dirs out of its tar and the
         daemon re-creates those with re-included contents as 0755 root dirs."""
+        if builder != "legacy" and self.buildkit_variant is not None:
+            return self.buildkit_variant.layer(builder)
         entries = self.entries
         if builder == "legacy" and (self.implied or self.buildkit_only):
             entries = {p: (Entry(DIR, 0o755, 0, 0, data=None, size=0) if p in self.implied else e)
@@ -293,6 +305,13 @@ class BuildContext:
     @property
     def size_text(self) -> str:
         return human_size(self.tar_size)
+
+
+def _read_ignore(path: str) -> list[str] | None:
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as f:
+        return read_dockerignore(f.read())
 
 
 def _walk(root: str, pm: PatternMatcher, top_excluded: set[str]):

@@ -89,3 +89,26 @@ def test_context_matches_engine(name, builder, tmp_path, engine):
             assert m and m.group(1) == ours.size_text
     finally:
         E.remove(tag)
+
+
+@pytest.mark.parametrize("builder", ["buildkit", "legacy"])
+@pytest.mark.parametrize("dockerfile", ["app.Dockerfile", "sub/app.Dockerfile"])
+def test_dockerfile_specific_ignore_file(builder, dockerfile, tmp_path, engine):
+    """`<dockerfile>.dockerignore` beside the Dockerfile: BuildKit uses it, the classic
+    builder reads `.dockerignore` only."""
+    ctx = str(tmp_path / "c")
+    df = b"FROM dsim/busybox:1.35\nCOPY . /ctx/\n"
+    E.write_context(ctx, {**FILES, ".dockerignore": b"a.txt\n*.md\n", dockerfile: df,
+                          dockerfile + ".dockerignore": b"other\n"})
+    tag, out = E.build(ctx, builder, dockerfile)
+    assert tag, out[-500:]
+    try:
+        ours = BuildContext.from_dir(ctx, dockerfile=dockerfile)
+        copied = Layer.from_tar(E.saved_layers(tag)[-1])
+        seen = sorted(p[len("/ctx/"):] for p in copied.entries if p.startswith("/ctx/"))
+        assert sorted(p[1:] for p in ours.layer(builder).entries) == seen
+        if builder == "legacy":
+            m = re.search(r"Sending build context to Docker daemon\s+(\S+)", out)
+            assert m and m.group(1) == ours.size_text
+    finally:
+        E.remove(tag)
