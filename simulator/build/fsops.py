@@ -16,12 +16,13 @@ def _layer_cls():
     return Layer
 
 
-def _commit(fs):
-    """The working FS's changes as a layer; an unknown layer when they cannot be known."""
+def _commit(fs, builder: str | None = None):
+    """The working FS's changes as a layer; an unknown layer when they cannot be known.
+    `builder` sizes the layer as the engine sizes that builder's layers."""
     from simulator.fs.protocol import UnknownContent
 
     try:
-        return fs.commit()
+        return fs.commit(builder) if builder else fs.commit()
     except UnknownContent as e:
         return unknown_layer(e.reason or str(e))
 
@@ -211,7 +212,10 @@ class FsOps:
             raise RunFailed(argv, res.exit_code if res.exit_code is not None else 1, res.start_error)
         if res.exit_code:
             raise RunFailed(argv, res.exit_code)
-        layer = _commit(fs)
+        from simulator.fs.runmounts import apply_run_mounts
+
+        apply_run_mounts(fs, builder)  # what the RUN container's setup leaves in the layer
+        layer = _commit(fs, builder)
         if discard:
             layer = _without(layer, discard, created)
         return layer, bool(getattr(layer, "empty", False))
