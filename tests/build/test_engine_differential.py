@@ -125,3 +125,21 @@ def test_random_dockerfile_matches_engine(seed, engine, tmp_path):
                                  base_images=base_image_paths(), build_args=args))
         problems += [f"[{builder}] {p}" for p in _differences(rec, res)]
     assert not problems, f"seed {seed}, build args {args}:\n{text}\n" + "\n".join(problems)
+
+
+# The property test: 150 generated Dockerfiles a run, each built by both builders on the
+# engine and by the simulator. Derandomized, so that a CI run repeats what was checked
+# here; widen the search locally with DSIM_DIFF_RANDOM=1.
+import os  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@pytest.mark.engine
+@settings(max_examples=150, deadline=None, database=None,
+          derandomize=not os.environ.get("DSIM_DIFF_RANDOM"),
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(seed=st.integers(min_value=1000, max_value=2**31))
+def test_generated_dockerfiles_match_engine(seed, engine, tmp_path_factory):
+    test_random_dockerfile_matches_engine(seed, engine, tmp_path_factory.mktemp("diff"))
