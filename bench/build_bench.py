@@ -55,6 +55,36 @@ def corpus_rate(base_images: dict, rounds: int) -> dict:
             "builds_per_second": round(n / elapsed, 1) if elapsed else None}
 
 
+def engine_rate(sample: int) -> dict | None:
+    """Real `docker build --no-cache` of the first `sample` corpus cases, both builders."""
+    import os
+    import subprocess
+
+    from simulator.oracle.record import all_cases, context_copy
+
+    docker = "/usr/bin/docker"
+    if subprocess.run([docker, "version"], capture_output=True).returncode != 0:
+        return None
+    cases = [c for c in all_cases() if not c.parse_only and not c.spec.get("parent") and not c.build_args
+             and c.load_expected("20.10", "buildkit") is not None][:sample]
+    n = 0
+    elapsed = 0.0
+    for case in cases:
+        with context_copy(case) as ctx:
+            for builder, flag in (("buildkit", "1"), ("legacy", "0")):
+                cmd = [docker, "build", "--no-cache", "--network", "none", "-q", "-t", "dsim-bench:tmp",
+                       "-f", str(Path(ctx) / (case.dockerfile or "Dockerfile"))]
+                if case.target:
+                    cmd += ["--target", case.target]
+                t0 = time.perf_counter()
+                subprocess.run(cmd + [str(ctx)], capture_output=True,
+                               env={**os.environ, "DOCKER_BUILDKIT": flag})
+                elapsed += time.perf_counter() - t0
+                n += 1
+    subprocess.run([docker, "rmi", "-f", "dsim-bench:tmp"], capture_output=True)
+    return {"builds": n, "seconds": round(elapsed, 3), "builds_per_second": round(n / elapsed, 2) if n else None}
+
+
 def generated_dockerfile(lines: int) -> str:
     body = ["FROM dsim/busybox:1.35", "ARG V=1"]
     i = 0
@@ -103,6 +133,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="one corpus round, sizes up to 1,000")
     ap.add_argument("--json", help="write the results to this file")
+    ap.add_argument("--engine-sample", type=int, default=20,
+                    help="real builds of this many corpus cases (both builders) for the ratio; 0: none")
     a = ap.parse_args(argv)
     from simulator.oracle.baseimage import base_image_paths
 
@@ -110,6 +142,13 @@ def main(argv=None) -> int:
     rate = corpus_rate(base_images, rounds=1 if a.quick else 3)
     print(f"corpus: {rate['builds']} builds of {rate['cases']} cases in {rate['seconds']}s "
           f"= {rate['builds_per_second']} builds/s ({rate['ok']} ok)")
+    real = engine_rate(a.engine_sample) if a.engine_sample else None
+    if real:
+        print(f"engine: {real['builds']} real builds (--no-cache) in {real['seconds']}s = "
+              f"{real['builds_per_second']} builds/s; simulated/real = "
+              f"{rate['builds_per_second'] / real['builds_per_second']:.0f}x")
+    else:
+        print("engine: no Docker engine answers; no real-build ratio")
     sizes = [10, 100, 1000] if a.quick else [10, 100, 1000, 3000, 10000]
     scaling = []
     for builder in ("buildkit", "legacy"):
@@ -124,7 +163,7 @@ def main(argv=None) -> int:
         print(f"{builder:8} per-line cost ratio {big['lines']} vs {small['lines']} lines: {ratio:.2f} "
               f"({'linear' if ratio < 2.0 else 'NOT linear'})")
     if a.json:
-        Path(a.json).write_text(json.dumps({"corpus": rate, "scaling": scaling}, indent=2))
+        Path(a.json).write_text(json.dumps({"corpus": rate, "engine": real, "scaling": scaling}, indent=2))
     return 0
 
 
