@@ -27,23 +27,32 @@ def group_entries(fs) -> list[list[str]]:
     return [e for e in _read_table(fs, "/etc/group") if len(e) >= 3]
 
 
+def _by_name_or_number(entries, key: str, make):
+    """The entry named `key`, else the one whose id field (the third) is `key`."""
+    for e in entries:
+        if e[0] == key:
+            return make(e)
+    if _isdigits(key):
+        for e in entries:
+            if e[2] == key:
+                return make(e)
+    return None
+
+
+def _by_number(entries, number: int, make):
+    for e in entries:
+        if _isdigits(e[2]) and int(e[2]) == number:
+            return make(e)
+    return None
+
+
 def lookup_user(fs, name_or_uid: str):
     """(name, uid, gid, home, shell) by name, else by number; None if absent."""
-    for e in passwd_entries(fs):
-        if e[0] == name_or_uid:
-            return _user(e)
-    if _isdigits(name_or_uid):
-        for e in passwd_entries(fs):
-            if e[2] == name_or_uid:
-                return _user(e)
-    return None
+    return _by_name_or_number(passwd_entries(fs), name_or_uid, _user)
 
 
 def user_by_uid(fs, uid: int):
-    for e in passwd_entries(fs):
-        if _isdigits(e[2]) and int(e[2]) == uid:
-            return _user(e)
-    return None
+    return _by_number(passwd_entries(fs), uid, _user)
 
 
 def _user(e):
@@ -53,21 +62,11 @@ def _user(e):
 
 def lookup_group(fs, name_or_gid: str):
     """(name, gid, members) by name, else by number."""
-    for e in group_entries(fs):
-        if e[0] == name_or_gid:
-            return _group(e)
-    if _isdigits(name_or_gid):
-        for e in group_entries(fs):
-            if e[2] == name_or_gid:
-                return _group(e)
-    return None
+    return _by_name_or_number(group_entries(fs), name_or_gid, _group)
 
 
 def group_by_gid(fs, gid: int):
-    for e in group_entries(fs):
-        if _isdigits(e[2]) and int(e[2]) == gid:
-            return _group(e)
-    return None
+    return _by_number(group_entries(fs), gid, _group)
 
 
 def _group(e):
