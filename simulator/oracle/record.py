@@ -206,7 +206,23 @@ def record_case(engine: Engine, case: Case, builder: str, base_ids: set[str],
         _cleanup(engine, made)
 
 
+def symlink_slack(build: dict) -> int:
+    """Bytes by which engine 20.10's `.Size` of this image may vary between identical
+    builds: it sometimes counts the layers' symlink target lengths and sometimes not."""
+    return sum(len(e.get("linkname") or "") for layer in build.get("layer_files") or []
+               for e in layer or [] if e.get("type") == "symlink")
+
+
 def write_expected(path: Path, data: dict) -> None:
+    """Write the expected file; an existing recording that differs only by the engine's
+    symlink-bytes `.Size` flip is kept as it is (both values are the engine's)."""
+    if path.exists():
+        old = json.loads(path.read_text())
+        ob, nb = old.get("build") or {}, data["build"]
+        if (ob.get("size") is not None and nb.get("size") is not None
+                and abs(ob["size"] - nb["size"]) <= symlink_slack(nb)
+                and {**old, "build": {**ob, "size": nb["size"]}} == data):
+            return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
@@ -228,7 +244,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("cases", nargs="*", help="case names or folders (default: all)")
     ap.add_argument("--builder", choices=BUILDERS, action="append",
                     help="only this builder (repeatable)")
-    ap.add_argument("-j", "--jobs", type=int, default=1, help="builds in parallel (default 1)")
+    ap.add_argument("-j", "--jobs", type=int, default=1, help="builds in parallel (default 1; 20.10 BuildKit has mixed up concurrent builds)")
     opts = ap.parse_args(argv)
     try:
         engine = Engine.detect()

@@ -173,3 +173,19 @@ def test_compare_case_with_fake_simulator(tmp_path, monkeypatch):
     assert rkw["args"] == ["echo", "hi"] and rkw["env"] == ["K=V"]
     with pytest.raises(R.CaseError):
         C.compare_case(case, "buildkit")
+
+
+def test_write_expected_keeps_a_symlink_size_flip(tmp_path):
+    link = {"path": "l", "type": "symlink", "mode": "0777", "uid": 0, "gid": 0, "size": 0,
+            "sha256": None, "linkname": "readme.txt"}
+    data = {"engine": "20.10.24", "builder": "buildkit",
+            "build": {"ok": True, "size": 100, "layer_files": [None, [link]]}, "runs": []}
+    path = tmp_path / "e.json"
+    R.write_expected(path, data)
+    before = path.read_text()
+    R.write_expected(path, {**data, "build": {**data["build"], "size": 110}})
+    assert path.read_text() == before  # only the 10-byte symlink flip: kept
+    R.write_expected(path, {**data, "build": {**data["build"], "size": 111}})
+    assert json.loads(path.read_text())["build"]["size"] == 111  # a real change is written
+    R.write_expected(path, {**data, "build": {**data["build"], "size": 101, "ok": False}})
+    assert json.loads(path.read_text())["build"]["ok"] is False
