@@ -33,6 +33,9 @@ _HEX64 = re.compile(r"\b(sha256:)?[0-9a-f]{64}\b")
 _WARNING = re.compile(r"^\s*\[warn(ing)?\]", re.IGNORECASE)
 _CONTEXT = re.compile(r"^Sending build context to Docker daemon\s+(\S+)")
 _STEP_ID = re.compile(r"^ ---> ([0-9a-f]{12})$", re.MULTILINE)
+#: the docker client's own log lines, printed in a racy order (e.g. `time="…" level=error
+#: msg="error waiting for container: context canceled"` after a failed start)
+_CLIENT_LOG = re.compile(r'^time="[^"]*" level=\w+ msg=.*$', re.MULTILINE)
 _SYNTAX = re.compile(r"^#\s*syntax\s*=", re.IGNORECASE)
 
 
@@ -269,7 +272,8 @@ class Engine:
         return {
             "invocation": spec.invocation(),
             "stdout": res.stdout.decode("utf-8", errors="replace"),
-            "stderr_last": normalise_error(_last_line(res.stderr.decode("utf-8", errors="replace"))),
+            "stderr_last": normalise_error(_last_line(_CLIENT_LOG.sub("", res.stderr.decode(
+                "utf-8", errors="replace")))),
             "exit_code": res.returncode,
         }
 

@@ -105,3 +105,9 @@ def test_copy_from_a_later_stage():
     text = "FROM dsim/busybox:1.35 AS a\nCOPY --from=later /x /x\nFROM dsim/busybox:1.35 AS later\n"
     assert E.unsafe_reasons(text, {}, {}, lambda r: r == "dsim/busybox:1.35", "buildkit") == []
     assert E.unsafe_reasons(text, {}, {}, lambda r: r == "dsim/busybox:1.35", "legacy")
+
+
+def test_client_log_lines_are_not_the_stderr_line():
+    err = ('docker: Error response from daemon: unable to find user ghost.\n'
+           'time="2026-12-04T22:10:57Z" level=error msg="error waiting for container: context canceled"\n')
+    assert E._last_line(E._CLIENT_LOG.sub("", err)) == "docker: Error response from daemon: unable to find user ghost."
