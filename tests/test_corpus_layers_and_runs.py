@@ -19,10 +19,7 @@ from simulator.oracle.record import all_cases
 ENGINE = "20.10"
 
 #: (case, builder) -> why the simulator cannot know the recorded fact yet.
-PENDING = {
-    ("stage-run-mount-from", "buildkit"): "RUN --mount=type=bind,from=STAGE is not modelled: the RUN's "
-    "layer and what it printed are reported unknown",
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 
 def _params(needs_runs: bool):

@@ -443,15 +443,31 @@ def run_history_args(st: StageState, ctx: Ctx) -> list:
     return [(a.key, env.get(a.key, a.value if a.value is not None else "")) for a in st.args]
 
 
+def _stage_binds(mounts) -> tuple[tuple[str, str, str], ...] | None:
+    """(from, source, target) of each `--mount=type=bind,from=...`; None when any mount is
+    of another kind (cache, tmpfs, secret, ssh, or a bind of the build context)."""
+    out = []
+    for raw in mounts:
+        fields = dict(part.partition("=")[::2] for part in raw.split(",") if part)
+        if fields.get("type", "bind") != "bind" or not fields.get("from"):
+            return None
+        target = fields.get("target") or fields.get("dst") or fields.get("destination")
+        if not target:
+            return None
+        out.append((fields["from"], fields.get("source") or fields.get("src") or "/", target))
+    return tuple(out)
+
+
 def do_run(st: StageState, ins: I.Run, ctx: Ctx, out: Outcome, fsops=None) -> StageState:
     if ctx.legacy and ins.flags_used:
         raise BuildError(f"the --{ins.flags_used[0]} option requires BuildKit. Refer to "
                          "https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled")
     unknown = None
-    if ins.mounts:
-        # RUN --mount (bind, cache, tmpfs, secret, ssh) changes what the command sees; the
-        # mounts are not modelled, so the result is unknown rather than run without them
-        unknown = f"RUN --mount={ins.mounts[0]}: mounts are not modelled"
+    binds = _stage_binds(ins.mounts) if ins.mounts else ()
+    if binds is None:
+        # other mounts (cache, tmpfs, secret, ssh, a bind of the context) change what the
+        # command sees and are not modelled: the result is unknown rather than run without
+        unknown = f"RUN --mount={ins.mounts[0]}: this kind of mount is not modelled"
     if ins.heredocs:
         if len(ins.cmd_line) != 1 or not ins.prepend_shell:
             raise BuildError(f"parsing produced an invalid run command: {H.plain_list(ins.cmd_line)}")
@@ -466,7 +482,8 @@ def do_run(st: StageState, ins: I.Run, ctx: Ctx, out: Outcome, fsops=None) -> St
 
         layer, empty = unknown_layer(unknown), False
     else:
-        layer, empty = (fsops.run_layer(st, argv, run_env(st, ctx), ins, discard, builder=ctx.builder) if fsops else (None, False))
+        layer, empty = (fsops.run_layer(st, argv, run_env(st, ctx), ins, discard, builder=ctx.builder,
+                                        binds=binds) if fsops else (None, False))
     if ctx.legacy:
         text = H.legacy_run(argv, hist_args)
         if empty:

@@ -177,12 +177,15 @@ class FsOps:
         return _commit(fs)
 
     # -- RUN ------------------------------------------------------------------------------
-    def run_layer(self, st, argv, env, ins, discard=(), builder: str = "buildkit"):
+    def run_layer(self, st, argv, env, ins, discard=(), builder: str = "buildkit", binds=()):
         """Execute a RUN through the shell helper; (layer, empty). Raises RunFailed.
 
         `discard`: paths whose changes do not reach the layer (the classic builder runs
         RUN with the image's VOLUMEs mounted, and a commit leaves volumes out). BuildKit's
-        RUN process gets no supplementary groups; the classic builder's container does."""
+        RUN process gets no supplementary groups; the classic builder's container does.
+        `binds`: (from, source, target) bind mounts of another stage or image: the command
+        sees that tree at target; nothing below target reaches the layer, and a target
+        that did not exist stays as the empty mountpoint directory BuildKit made."""
         if not st.known:
             return unknown_layer(st.unknown_reason or "base image content unknown"), False
         try:
@@ -191,6 +194,12 @@ class FsOps:
             return unknown_layer("RUN: shell model not available"), False
         fs = self._fs(st)
         created = _make_mountpoints(fs, discard) if discard else []
+        if binds:
+            mounted = self._bind(fs, binds, st.config.working_dir or "/", builder)
+            if isinstance(mounted, str):
+                return unknown_layer(mounted), False
+            created += mounted[0]
+            discard = tuple(discard) + tuple(mounted[1])
         try:
             res = execute(list(argv), env=list(env), fs=fs, user=st.config.user or None,
                           workdir=st.config.working_dir or "/", flavour=st.shell_flavour,
@@ -219,6 +228,25 @@ class FsOps:
         if discard:
             layer = _without(layer, discard, created)
         return layer, bool(getattr(layer, "empty", False))
+
+    def _bind(self, fs, binds, workdir: str, builder: str):
+        """Lay each bound tree at its target; (mountpoints created, targets), or a reason."""
+        from simulator.fs.copy import apply_copy
+
+        created, targets = [], []
+        for from_value, source_path, target in binds:
+            source = self.resolve_source(from_value) if self.resolve_source else None
+            if source is None or getattr(source, "known", True) is False:
+                return f"RUN --mount from={from_value}: source unknown"
+            target = target if target.startswith("/") else workdir.rstrip("/") + "/" + target
+            created += _make_mountpoints(fs, [target])
+            try:
+                apply_copy(fs, source, [source_path], target, workdir="/", builder=builder,
+                           from_stage=True, cmd="COPY")
+            except Exception as e:  # noqa: BLE001 - what the mount would show is unknown
+                return f"RUN --mount from={from_value}: {type(e).__name__}: {e}"
+            targets.append(target)
+        return created, targets
 
     # -- COPY / ADD -----------------------------------------------------------------------
     def copy_layer(self, st, ins, srcs, dest, chown, chmod, ctx, heredocs=None):
