@@ -285,8 +285,10 @@ class _Copy:
         if self.view.lstat_entry(real) is None:
             where = ("file not found in build context or excluded by .dockerignore: "
                      if not self.from_stage else "")
-            raise CopyError(f"{self.cmd} failed: {where}stat {norm('/' + orig).lstrip('/') or '.'}: "
-                            "file does not exist")
+            name = norm("/" + orig).lstrip("/") or "."
+            if orig.endswith("/") and name != ".":
+                name += "/"  # the daemon names a directory source with its slash (engine: `stat nodir/`)
+            raise CopyError(f"{self.cmd} failed: {where}stat {name}: file does not exist")
 
     # -- one source -------------------------------------------------------------------
     def _one(self, spath: str, dpath: str, dslash: bool) -> None:

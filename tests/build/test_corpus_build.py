@@ -24,8 +24,6 @@ PENDING = {
     ("stage-copy-from-image", "legacy"): "the classic builder's `file:<digest>` of an image file owned "
     "by 1000:1000 (COPY --from=dsim/configured:1 /srv/app/owned-by-app.txt) differs; the copied content "
     "matches (fs helper's lazycontext hash)",
-    ("fail-copy-missing-dir-source", "legacy"): "the classic builder names the missing source as written "
-    "(`stat nodir/`); the fs model drops the trailing slash",
 }
 _STRING_KEYS = {"WorkingDir", "User", "StopSignal"}
 
