@@ -22,8 +22,9 @@ PENDING = {
     ("ignore-exception-in-excluded-dir", "legacy"): "the classic builder's `dir:<digest>` of a context "
     "directory with a .dockerignore exception differs (fs helper's legacy hash; layer content matches)",
     ("stage-copy-from-image", "legacy"): "the classic builder's `file:<digest>` of an image file owned "
-    "by 1000:1000 (COPY --from=dsim/configured:1 /srv/app/owned-by-app.txt) differs; the copied content "
-    "matches (fs helper's lazycontext hash)",
+    "by 1000:1000 (COPY --from=dsim/configured:1 /srv/app/owned-by-app.txt) hashes the user and group "
+    "names the daemon host gives uid/gid 1000 (`cloudsdk` on the recording machine); the simulator does "
+    "not read the host's user database. The copied content matches",
 }
 _STRING_KEYS = {"WorkingDir", "User", "StopSignal"}
 
