@@ -93,28 +93,16 @@ def _has_surrogate(s: str) -> bool:
 
 # --- fmt's %q (strconv.Quote) ------------------------------------------------------------
 
+_GO_ESCAPES = {'"': '\\"', "\\": "\\\\", "\a": "\\a", "\b": "\\b", "\f": "\\f",
+               "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+
+
 def go_quote(s: str) -> str:
     out = ['"']
     for ch in s:
         o = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\a":
-            out.append("\\a")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\f":
-            out.append("\\f")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\v":
-            out.append("\\v")
+        if ch in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[ch])
         elif 0xD800 <= o <= 0xDFFF:  # an undecodable byte kept by surrogateescape
             out.append("\\x%02x" % (o - 0xDC00) if o >= 0xDC80 else "\\ufffd")
         elif o < 0x20 or o == 0x7F:
