@@ -23,7 +23,7 @@ from .archive import UnpackError, is_archive, unpack
 from .entry import DIR, FILE, HARDLINK, SYMLINK, Entry, norm, parent
 from .gomatch import BadPattern, has_wildcards, match
 from .layer import LayerStack
-from .legacyhash import combine, history_text, host_dependent, source_hash, wildcard_matches
+from .legacyhash import ROOT_ONLY, HostNames, combine, history_text, host_dependent, source_hash, wildcard_matches
 from .ownership import ChownError, resolve_chown
 from .protocol import UnknownContent
 from .working import WorkingFS
@@ -86,7 +86,7 @@ def apply_copy(fs: WorkingFS, source, srcs: list[str], dest: str, *, workdir: st
                chown: str | None = None, chmod: str | None = None, is_add: bool = False,
                link: bool = False, parents: bool = False, excludes=(), builder: str = "buildkit",
                features=None, from_stage: bool = False, heredocs: dict[str, bytes] | None = None,
-               cmd: str | None = None) -> CopyResult:
+               cmd: str | None = None, host_names: HostNames = ROOT_ONLY) -> CopyResult:
     cmd = cmd or ("ADD" if is_add else "COPY")
     fs.size_builder = builder  # commit() sizes the layer as this builder's layers are sized
     if builder != "legacy" and (parents or excludes):
@@ -107,6 +107,8 @@ def apply_copy(fs: WorkingFS, source, srcs: list[str], dest: str, *, workdir: st
         target_fs = WorkingFS()
         target_fs.size_builder = builder
     op = _Copy(target_fs, _source_view(source, builder), builder, is_add, cmd, from_stage)
+    op.headerless = getattr(source, "implied", frozenset()) if builder == "legacy" else frozenset()
+    op.host_names = host_names
     if target_fs is not fs and chown:
         op.chown_fs = fs  # --chown names still resolve in the destination's /etc/passwd
     try:
@@ -133,6 +135,8 @@ class _Copy:
         self.is_add = is_add
         self.cmd = cmd
         self.from_stage = from_stage
+        self.headerless: frozenset = frozenset()  # context dirs the classic client's tar has no header for
+        self.host_names = ROOT_ONLY  # the daemon host's user database (classic digests of stage files)
         self.owner: tuple[int, int] | None = None  # None: keep the source's owner
         self.dir_owner = (0, 0)  # owner of directories the copy creates
         self.mode: int | None = None
@@ -247,12 +251,12 @@ class _Copy:
                     matches = []
                 for m in matches:
                     self._legacy_check(m)
-                    infos.append((m, source_hash(self.view, m, self.from_stage)))
+                    infos.append((m, source_hash(self.view, m, self.from_stage, self.headerless, self.host_names)))
                 continue
             if _escapes(orig):
                 raise CopyError(f"{self.cmd} failed: forbidden path outside the build context: {orig} ()")
             self._legacy_check(orig)
-            infos.append((orig, source_hash(self.view, orig, self.from_stage)))
+            infos.append((orig, source_hash(self.view, orig, self.from_stage, self.headerless, self.host_names)))
         if not infos:
             raise CopyError(f"{self.cmd} failed: no source files were specified")
         if len(infos) > 1 and not dest.endswith("/"):
@@ -266,7 +270,7 @@ class _Copy:
         digest = combine([d for _, d in infos])
         warnings = ()
         if self.from_stage:
-            ids = sorted({i for src, _ in infos if not is_url(src) for i in host_dependent(self.view, src)})
+            ids = sorted({i for src, _ in infos if not is_url(src) for i in host_dependent(self.view, src, self.host_names)})
             if ids:
                 warnings = (f"the classic builder's digest {digest} assumes ids {ids} have no name on "
                             "the daemon host (it looks them up there)",)

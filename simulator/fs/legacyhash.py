@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Mapping
+
+import attrs
 
 from .entry import BLOCK, CHAR, DIR, FIFO, FILE, HARDLINK, SYMLINK
 from .gomatch import match
@@ -13,31 +16,74 @@ _TYPE_BITS = {FILE: 0o100000, HARDLINK: 0o100000, DIR: 0o040000, SYMLINK: 0o1200
 _TYPEFLAG = {FILE: "0", HARDLINK: "0", DIR: "5", SYMLINK: "2", CHAR: "3", BLOCK: "4", FIFO: "6"}
 
 
-HOST_USERS: dict[int, str] = {0: "root"}  # the daemon host's names by id (see _names)
-HOST_GROUPS: dict[int, str] = {0: "root"}
+@attrs.frozen
+class HostNames:
+    """The daemon host's user database, as far as the classic builder's digests need it:
+    names by uid and by gid. Go's `tar.FileInfoHeader` looks each id up there (os/user)
+    when the daemon hashes a stage or image file; an id with no entry gets no name."""
+
+    users: Mapping[int, str] = attrs.field(factory=lambda: {0: "root"}, converter=dict)
+    groups: Mapping[int, str] = attrs.field(factory=lambda: {0: "root"}, converter=dict)
+
+    @classmethod
+    def from_files(cls, passwd: str | None = None, group: str | None = None) -> "HostNames":
+        """Read `/etc/passwd`- and `/etc/group`-format files (first entry of an id wins,
+        as getpwuid's lookup of the files database does); a file not given keeps only root."""
+        base = cls()
+        return cls(_read_db(passwd, 2) if passwd else base.users,
+                   _read_db(group, 2) if group else base.groups)
 
 
-def _names(e, lazy: bool) -> tuple[str, str]:
+    @classmethod
+    def from_json(cls, data: Mapping) -> "HostNames":
+        """From `{"users": {"0": "root", ...}, "groups": {...}}` (ids as strings)."""
+        return cls({int(k): v for k, v in data["users"].items()},
+                   {int(k): v for k, v in data["groups"].items()})
+
+
+ROOT_ONLY = HostNames()
+
+
+def _read_db(path: str, id_field: int) -> dict[int, str]:
+    out: dict[int, str] = {}
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        for line in f:
+            parts = line.rstrip("\n").split(":")
+            if len(parts) <= id_field or not parts[0] or parts[0].startswith(("#", "+", "-")):
+                continue
+            try:
+                num = int(parts[id_field])
+            except ValueError:
+                continue
+            out.setdefault(num, parts[0])
+    return out
+
+
+def _names(e, lazy: bool, names: HostNames) -> tuple[str, str]:
     """uname/gname in the digest. The context's digests come from the client's tar
     headers, which carry none. A stage or image source is hashed from its files on the
-    daemon, where Go's tar header looks the ids up in the *daemon host's* user database:
-    0 is "root" there; other ids depend on the host (HOST_USERS/HOST_GROUPS; unnamed
-    unless set), see `host_dependent`."""
+    daemon, where Go's tar header looks the ids up in the *daemon host's* user database
+    (`names`; by default only root is named), see `host_dependent`."""
     if not lazy:
         return "", ""
-    return HOST_USERS.get(e.uid, ""), HOST_GROUPS.get(e.gid, "")
+    return names.users.get(e.uid, ""), names.groups.get(e.gid, "")
 
 
-def host_dependent(view, rel: str) -> list[int]:
-    """Ids below a stage/image source whose names (on the daemon host) enter its digest."""
+def host_dependent(view, rel: str, names: HostNames = ROOT_ONLY) -> list[int]:
+    """Ids below a stage/image source that `names` leaves unnamed: on another daemon host
+    they may have names, and those would enter the digest."""
     real = view.resolve("/" + rel, follow=True)
     ids = set()
     for _, e in walk_rel(view, real):
-        ids.update(i for i in (e.uid, e.gid) if i not in HOST_USERS and i not in HOST_GROUPS)
+        if e.uid not in names.users:
+            ids.add(e.uid)
+        if e.gid not in names.groups:
+            ids.add(e.gid)
     return sorted(ids)
 
 
-def _header_digest(name: str, e, data: bytes | None, lazy: bool = False) -> str:
+def _header_digest(name: str, e, data: bytes | None, lazy: bool = False,
+                   names: HostNames = ROOT_ONLY) -> str:
     h = hashlib.sha256()
     tar_name = name + "/" if e.kind == DIR and not name.endswith("/") else name
     size = len(data) if (e.kind in (FILE, HARDLINK) and data is not None) else 0
@@ -49,7 +95,7 @@ def _header_digest(name: str, e, data: bytes | None, lazy: bool = False) -> str:
         ("name", tar_name), ("mode", str((e.mode & 0o7777) | _TYPE_BITS[e.kind])),
         ("uid", str(e.uid)), ("gid", str(e.gid)), ("size", str(size)),
         ("typeflag", typeflag), ("linkname", linkname),
-        ("uname", _names(e, lazy)[0]), ("gname", _names(e, lazy)[1]),
+        ("uname", _names(e, lazy, names)[0]), ("gname", _names(e, lazy, names)[1]),
         ("devmajor", str(e.devmajor)), ("devminor", str(e.devminor)),
     ]
     for k, v in fields:
@@ -59,13 +105,18 @@ def _header_digest(name: str, e, data: bytes | None, lazy: bool = False) -> str:
     return h.hexdigest()
 
 
-def path_hash(view, rel: str, lazy: bool = False) -> str:
+def path_hash(view, rel: str, lazy: bool = False, headerless: frozenset = frozenset(),
+              names: HostNames = ROOT_ONLY) -> str:
     """The context's `Hash(rel)` (tarsum v1 of the entry as the client's tar carries
     it): symlinks resolved inside the root (the last one too); a dangling symlink hashes
-    to the path as it was asked for."""
+    to the path as it was asked for. So does a dir in `headerless`: one the client's tar
+    has no header for (an excluded dir that a .dockerignore exception reaches into; the
+    daemon creates it while unpacking, and the tarsum has no entry for it)."""
     real = view.resolve("/" + rel, follow=True)
     rel_real = real.lstrip("/") or "."
     e = view.lstat_entry(real)
+    if not lazy and real in headerless:
+        return rel
     if e is None:
         # a dangling symlink: the context answers with the path asked for, a stage or
         # image source (moby's lazySource) with the path the link leads to
@@ -73,7 +124,7 @@ def path_hash(view, rel: str, lazy: bool = False) -> str:
     data = None
     if e.kind == FILE or (e.kind == HARDLINK and lazy):
         data = view.read(real)
-    return _header_digest(rel_real, e, data, lazy)
+    return _header_digest(rel_real, e, data, lazy, names)
 
 
 def walk_rel(view, start: str):
@@ -87,20 +138,22 @@ def walk_rel(view, start: str):
             yield from walk_rel(view, start.rstrip("/") + "/" + name)
 
 
-def source_hash(view, rel: str, lazy: bool = False) -> str:
+def source_hash(view, rel: str, lazy: bool = False, headerless: frozenset = frozenset(),
+                names: HostNames = ROOT_ONLY) -> str:
     """`file:<hex>` for a file (after symlinks), `dir:<hex>` for a directory. `lazy`:
     the source is another stage or an image (hashed on the daemon) rather than the
-    build context (hashed from the client's tar)."""
+    build context (hashed from the client's tar). `headerless`: see `path_hash`;
+    `names`: the daemon host's user database (`HostNames`)."""
     real = view.resolve("/" + rel, follow=True)
     e = view.lstat_entry(real)
     if e is not None and e.kind != DIR:
-        return "file:" + path_hash(view, rel, lazy)
+        return "file:" + path_hash(view, rel, lazy, headerless, names)
     subs = []
     for p, _ in walk_rel(view, real):
         if p == "/":
             continue  # only the context root itself is left out (the walked dir is in)
         try:
-            subs.append(path_hash(view, p.lstrip("/"), lazy))
+            subs.append(path_hash(view, p.lstrip("/"), lazy, headerless, names))
         except OSError:
             continue  # a symlink loop: its Hash fails and the walk skips it
     subs.sort()
