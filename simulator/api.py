@@ -24,17 +24,21 @@ def local_base_images() -> dict[str, str]:
 
 def build_options(context_dir=None, dockerfile=None, build_args=None, build_env=None, target=None,
                   builder="buildkit", engine=None, platform=None, base_images=None, images=None,
-                  dockerfile_text=None):
+                  dockerfile_text=None, host_passwd=None, host_group=None, host_names=None):
     from simulator.build.options import BuildOptions
 
     if builder not in ("buildkit", "legacy"):
         raise ValueError(f"unknown builder {builder!r} (buildkit or legacy)")
     env = dict(os.environ) if build_env is None else dict(build_env)
+    if host_names is None and (host_passwd or host_group):
+        from simulator.fs.legacyhash import HostNames
+
+        host_names = HostNames.from_files(host_passwd, host_group)
     return BuildOptions(context=context_dir, dockerfile=dockerfile, dockerfile_text=dockerfile_text,
                         build_args=dict(build_args or {}), build_env=env, target=target,
                         builder=builder, engine=engine, platform=platform,
                         base_images={**local_base_images(), **dict(base_images or {})},
-                        images=dict(images or {}))
+                        images=dict(images or {}), host_names=host_names)
 
 
 def build(context_dir=None, **kwargs):

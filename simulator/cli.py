@@ -152,6 +152,10 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--platform")
     p.add_argument("--base-image", action="append", default=[], metavar="REF=PATH")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--host-passwd", metavar="FILE",
+                   help="the daemon host's /etc/passwd: the classic builder's digest of a file "
+                        "copied from a stage or image names its owner from it (default: only root)")
+    p.add_argument("--host-group", metavar="FILE", help="the daemon host's /etc/group (likewise)")
 
 
 def _build_kwargs(ns) -> dict:
@@ -171,6 +175,11 @@ def _build_kwargs(ns) -> dict:
         dockerfile = os.path.abspath(dockerfile)
     kwargs = dict(dockerfile=dockerfile, build_args=parse_kv_list(ns.build_arg), target=ns.target,
                   builder=ns.builder, engine=ns.engine, platform=ns.platform, base_images=base)
+    hp, hg = getattr(ns, "host_passwd", None), getattr(ns, "host_group", None)
+    for flag, path in (("--host-passwd", hp), ("--host-group", hg)):
+        if path is not None and not os.path.isfile(path):
+            raise UsageError(f"{flag}: {path}: no such file")
+    kwargs.update(host_passwd=hp, host_group=hg)
     if dockerfile == "-":
         kwargs["dockerfile"] = None
         kwargs["dockerfile_text"] = sys.stdin.buffer.read()

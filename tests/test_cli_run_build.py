@@ -59,3 +59,32 @@ def test_failed_build_exits_1_without_traceback(tmp_path):
 def test_missing_context_is_a_usage_error(tmp_path):
     proc = simulate("build", str(tmp_path / "nope"))
     assert proc.returncode == 2
+
+
+@needs_busybox_image
+def test_host_passwd_and_group_name_owners_in_classic_digests(tmp_path):
+    """The classic builder's `file:` digest of an image file owned by 1000:1000 carries
+    the names the daemon host gives those ids: the recording (engine 20.10, corpus
+    stage-copy-from-image) kept that host's database, written out here as the files
+    `--host-passwd`/`--host-group` read."""
+    from simulator.oracle.record import find_case
+
+    case = find_case("stage-copy-from-image")
+    recorded = case.load_expected("20.10", "legacy")
+    host = recorded["daemon_host"]
+    (tmp_path / "passwd").write_text("".join(f"{n}:x:{i}:0::/:/bin/sh\n" for i, n in host["users"].items()))
+    (tmp_path / "group").write_text("".join(f"{n}:x:{i}:\n" for i, n in host["groups"].items()))
+    want = [h["created_by"] for h in recorded["build"]["history"] if "COPY" in h["created_by"]]
+    base = ("build", str(case.path), "--builder", "legacy", "--engine", "20.10", "--format", "json")
+    named = simulate(*base, "--host-passwd", str(tmp_path / "passwd"), "--host-group", str(tmp_path / "group"))
+    assert named.returncode == 0, named.stderr
+    got = [h["created_by"] for h in json.loads(named.stdout)["history"] if "COPY" in h["created_by"]]
+    assert got == want
+    # without the host's database only root is named: the 1000:1000 file's digest differs,
+    # and the trace says which ids it depends on
+    plain = json.loads(simulate(*base).stdout)
+    got = [h["created_by"] for h in plain["history"] if "COPY" in h["created_by"]]
+    assert got[0] == want[0] and got[1] != want[1]
+    assert any("[1000]" in (s["note"] or "") for s in plain["trace"])
+    missing = simulate(*base, "--host-passwd", str(tmp_path / "nope"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr

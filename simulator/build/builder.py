@@ -229,7 +229,7 @@ class _Build:
         self.build_args = opts.resolved_build_args()
         self.resolver = BaseResolver(dict(opts.images), dict(opts.base_images))
         try:
-            self.fsops = FsOps(_context(opts), resolve_source=self._copy_source)
+            self.fsops = FsOps(_context(opts), resolve_source=self._copy_source, host_names=opts.host_names)
         except _Fail as e:
             return BuildResult(None, e.message)
         try:

@@ -539,9 +539,11 @@ def do_copy(st: StageState, ins, ctx: Ctx, out: Outcome, fsops=None) -> StageSta
 
             data = expand_raw(data, env, ctx.features)
         heredocs[c.path] = data.encode()
-    layer, source_desc = (fsops.copy_layer(st, ins, srcs + [c.path for c in ins.contents], dest, chown, chmod,
-                                           ctx, heredocs) if fsops else (None, None))
+    layer, source_desc, note = (fsops.copy_layer(st, ins, srcs + [c.path for c in ins.contents], dest, chown,
+                                                 chmod, ctx, heredocs) if fsops else (None, None, None))
     out.add("layer")
+    if note:
+        out.note = note
     if ctx.legacy:
         chown_part = f"--chown={chown} " if chown else ""
         comment = source_desc or f"{name} {chown_part}<unknown source digest> in {dest} "

@@ -146,8 +146,11 @@ def _resolve_ids(fs, user: str | None):
 class FsOps:
     """The filesystem side of a build (one per build)."""
 
-    def __init__(self, context=None, resolve_source=None):
+    def __init__(self, context=None, resolve_source=None, host_names=None):
+        from simulator.fs.legacyhash import ROOT_ONLY
+
         self.context = context
+        self.host_names = host_names or ROOT_ONLY  # the daemon host's user database (classic digests)
         self.resolve_source = resolve_source  # (from value, builder) -> source for COPY --from
         self.views = ReadViews()
 
@@ -250,38 +253,39 @@ class FsOps:
 
     # -- COPY / ADD -----------------------------------------------------------------------
     def copy_layer(self, st, ins, srcs, dest, chown, chmod, ctx, heredocs=None):
-        """(layer, the classic builder's history comment such as `COPY file:<sha> in /dest `)."""
+        """(layer, the classic builder's history comment such as `COPY file:<sha> in /dest `,
+        a note for the trace or None)."""
         if not st.known:
-            return unknown_layer(st.unknown_reason or "base image content unknown"), None
+            return unknown_layer(st.unknown_reason or "base image content unknown"), None, None
         from simulator.fs.copy import CopyError, apply_copy
 
         from_value = getattr(ins, "from_", "")
         if from_value:
             source = self.resolve_source(from_value) if self.resolve_source else None
             if source is None:
-                return unknown_layer(f"COPY --from={from_value}: source unknown"), None
+                return unknown_layer(f"COPY --from={from_value}: source unknown"), None, None
             if getattr(source, "known", True) is False:
-                return unknown_layer(f"COPY --from={from_value}: {source.unknown_reason}"), None
+                return unknown_layer(f"COPY --from={from_value}: {source.unknown_reason}"), None, None
         else:
             source = self.context
             if source is None:
-                return unknown_layer("no build context"), None
+                return unknown_layer("no build context"), None, None
         fs = self._fs(st)
         try:
             res = apply_copy(fs, source, list(srcs), dest, workdir=st.config.working_dir or "/",
                              chown=chown or None, chmod=chmod or None, is_add=ins.keyword == "ADD",
                              link=ins.link, parents=getattr(ins, "parents", False), excludes=ins.excludes,
                              builder=ctx.builder, features=ctx.features, from_stage=bool(from_value),
-                             heredocs=heredocs, cmd=ins.keyword)
+                             heredocs=heredocs, cmd=ins.keyword, host_names=self.host_names)
         except CopyError as e:
             from simulator.fs.protocol import UnknownContent
 
             if isinstance(e.__cause__, UnknownContent):  # not a failure: the outcome is unknown
-                return unknown_layer(f"{ins.keyword}: {e.__cause__}"), None
+                return unknown_layer(f"{ins.keyword}: {e.__cause__}"), None, None
             raise FinalError(str(e)) from None
         except Exception as e:
-            return unknown_layer(f"{ins.keyword}: {type(e).__name__}: {e}"), None
+            return unknown_layer(f"{ins.keyword}: {type(e).__name__}: {e}"), None, None
         layer = _commit(fs)
         if res.unknown_reason and getattr(layer, "unknown_reason", None) is None:
             layer = unknown_layer(res.unknown_reason)
-        return layer, res.legacy_history
+        return layer, res.legacy_history, ("; ".join(res.warnings) or None)

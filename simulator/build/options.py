@@ -23,6 +23,8 @@ class BuildOptions:
     `--build-arg NAME` (taken from `build_env`, and dropped when not there).
     `base_images`: {ref: path of a docker-save tarball / OCI layout}; `images`: already
     loaded `Image`s by ref (checked first; e.g. a parent build for ONBUILD).
+    `host_names`: the daemon host's user database (a `HostNames`; None: only root has a
+    name), which the classic builder's digests of stage and image files depend on.
     """
 
     context: Any = None
@@ -36,6 +38,7 @@ class BuildOptions:
     platform: str | None = None
     base_images: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_dict)
     images: Mapping[str, Image] = attrs.field(factory=dict, converter=_frozen_dict)
+    host_names: Any = None  # simulator.fs.legacyhash.HostNames: the daemon host's users/groups
 
     def resolved_build_args(self) -> dict[str, str]:
         """--build-arg values as the client sends them (name-only ones from the env)."""

@@ -177,10 +177,11 @@ def _api():
 
 def simulate(context_dir: Path, builder: str, engine_key: str, build_kwargs: dict,
              runs: list[RunSpec], base_images: dict | None = None,
-             images: dict | None = None) -> tuple[dict, list[dict]]:
+             images: dict | None = None, host_names=None) -> tuple[dict, list[dict]]:
     """Run the simulator in-process: (build result, [run results]).
 
-    `images`: already-simulated images by ref (a case's parent image)."""
+    `images`: already-simulated images by ref (a case's parent image); `host_names`: the
+    recording daemon host's user database, where the recording kept it."""
     from simulator.oracle.baseimage import base_image_paths
 
     api = _api()
@@ -191,6 +192,8 @@ def simulate(context_dir: Path, builder: str, engine_key: str, build_kwargs: dic
                   base_images=base_images if base_images is not None else base_image_paths())
     if images:
         kwargs["images"] = images
+    if host_names is not None:
+        kwargs["host_names"] = host_names
     try:
         build = api.build_json(str(context_dir), with_layer_files=True, **kwargs)
     except Exception as exc:  # a simulator crash is a finding, not the report's end
@@ -243,7 +246,7 @@ def compare_case(case_dir: str | Path, builder: str, categories: Iterable[str] =
         return [Mismatch(case.name, builder, "outcome", "parent", "(parent image built)", str(exc))]
     with context_copy(case) as ctx:
         build, runs = simulate(ctx, builder, engine_key, case.build_kwargs(), case.runs,
-                               images=images)
+                               images=images, host_names=case.host_names(engine_key, builder))
     return (compare_build(expected["build"], build, categories, case.name, builder)
             + compare_runs(expected.get("runs") or [], runs, categories, case.name, builder))
 

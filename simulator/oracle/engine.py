@@ -140,6 +140,13 @@ class Engine:
         self.version = version
         self.key = major_minor(version)
 
+    @property
+    def local(self) -> bool:
+        """Whether the daemon runs on this machine (a unix socket, not a remote host):
+        then this machine's user database is the daemon host's."""
+        host = os.environ.get("DOCKER_HOST", "")
+        return host == "" or host.startswith("unix://")
+
     @classmethod
     def detect(cls, docker: str = DOCKER, timeout: float = 15) -> "Engine":
         if not os.access(docker, os.X_OK):

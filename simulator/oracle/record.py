@@ -85,6 +85,44 @@ class Case:
         p = self.expected_path(engine_key, builder)
         return json.loads(p.read_text()) if p.exists() else None
 
+    def host_names(self, engine_key: str, builder: str):
+        """The recording daemon host's user database (`daemon_host` in the expected
+        file) as a HostNames, or None where the recording did not need it."""
+        from simulator.fs.legacyhash import HostNames
+
+        host = (self.load_expected(engine_key, builder) or {}).get("daemon_host")
+        return HostNames.from_json(host) if host else None
+
+
+def uses_from(dockerfile_text: str) -> bool:
+    """Whether a COPY/ADD (or RUN --mount) may read another stage or image: only then can
+    the classic builder's digests depend on the daemon host's user names."""
+    return re.search(r"--from\b", dockerfile_text, re.IGNORECASE) is not None
+
+
+def daemon_host_names() -> dict:
+    """This machine's users and groups by id (first entry of an id wins, as a lookup by id
+    does). The recorder's engine runs here, so these are the daemon host's names."""
+    import grp
+    import pwd
+
+    users: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    for p in pwd.getpwall():
+        users.setdefault(str(p.pw_uid), p.pw_name)
+    for g in grp.getgrall():
+        groups.setdefault(str(g.gr_gid), g.gr_name)
+    return {"users": dict(sorted(users.items(), key=lambda kv: int(kv[0]))),
+            "groups": dict(sorted(groups.items(), key=lambda kv: int(kv[0])))}
+
+
+def engine_host_names(engine: Engine):
+    """The HostNames of `engine`'s daemon host: this machine's when the engine runs here,
+    else None (unknown: only root is named)."""
+    from simulator.fs.legacyhash import HostNames
+
+    return HostNames.from_json(daemon_host_names()) if engine.local else None
+
 
 def load_case(path: Path) -> Case:
     path = Path(path)
@@ -200,8 +238,13 @@ def record_case(engine: Engine, case: Case, builder: str, base_ids: set[str],
             if not out.ok:
                 raise CaseError(f"{case.name}: parent {parent.name} failed to build: {out.error}")
         with context_copy(case) as ctx:
-            return record_context(engine, ctx, _tag(case, builder), builder, case.build_kwargs(),
+            data = record_context(engine, ctx, _tag(case, builder), builder, case.build_kwargs(),
                                   case.runs, base_ids)
+            df = ctx / (case.dockerfile or "Dockerfile")
+            if builder == "legacy" and data["build"]["ok"] and engine.local and df.is_file() \
+                    and uses_from(df.read_text(errors="replace")):
+                data["daemon_host"] = daemon_host_names()
+            return data
     finally:
         _cleanup(engine, made)
 

@@ -49,7 +49,7 @@ def main(argv: list[str]) -> int:
         return 0 if exc.code == 0 else 2
     from simulator.oracle import baseimage
     from simulator.oracle.compare import CATEGORIES, compare_build, compare_runs, simulate
-    from simulator.oracle.record import base_layer_ids, record_context
+    from simulator.oracle.record import base_layer_ids, engine_host_names, record_context
 
     context = Path(opts.context)
     if not context.is_dir():
@@ -107,7 +107,8 @@ def main(argv: list[str]) -> int:
             print(f"verify: not built: {exc}", file=sys.stderr)
             return 2
         try:
-            build, results = simulate(context.resolve(), builder, engine.key, kwargs, runs, base_images)
+            build, results = simulate(context.resolve(), builder, engine.key, kwargs, runs, base_images,
+                                      host_names=engine_host_names(engine))
         except ImportError as exc:
             print(f"verify: the simulator API is not importable: {exc}", file=sys.stderr)
             return 2

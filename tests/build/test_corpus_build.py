@@ -18,14 +18,7 @@ from simulator.oracle.record import all_cases, context_copy, find_case
 ENGINE = "20.10"
 
 #: Recorded facts the simulator cannot know yet, by (case, builder), with the reason.
-PENDING = {
-    ("ignore-exception-in-excluded-dir", "legacy"): "the classic builder's `dir:<digest>` of a context "
-    "directory with a .dockerignore exception differs (fs helper's legacy hash; layer content matches)",
-    ("stage-copy-from-image", "legacy"): "the classic builder's `file:<digest>` of an image file owned "
-    "by 1000:1000 (COPY --from=dsim/configured:1 /srv/app/owned-by-app.txt) hashes the user and group "
-    "names the daemon host gives uid/gid 1000 (`cloudsdk` on the recording machine); the simulator does "
-    "not read the host's user database. The copied content matches",
-}
+PENDING: dict = {}  # (case, builder) -> why a recorded fact is not matched yet (none now)
 _STRING_KEYS = {"WorkingDir", "User", "StopSignal"}
 
 
@@ -65,7 +58,8 @@ def _simulate(case, builder, base_images):
     with context_copy(case) as ctx:
         return build(BuildOptions(context=str(ctx), dockerfile=case.dockerfile, build_args=case.build_args,
                                   build_env=case.build_env, target=case.target, builder=builder,
-                                  engine=ENGINE, base_images=base_images, images=images))
+                                  engine=ENGINE, base_images=base_images, images=images,
+                                  host_names=case.host_names(ENGINE, builder)))
 
 
 @pytest.mark.parametrize("case,builder", _cases())

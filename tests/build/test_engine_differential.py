@@ -4,9 +4,11 @@ Each Dockerfile comes from a fixed seed (reproducible); the engine's facts are t
 expected values, read live (tests marked `engine`: they skip without an engine and fail
 without one under CI=true). The generator mixes global and stage ARGs, ENV in both
 forms, build args, LABEL/CMD/ENTRYPOINT/SHELL/HEALTHCHECK/EXPOSE/VOLUME/USER/WORKDIR/
-STOPSIGNAL/ONBUILD/MAINTAINER, RUNs that print variables into fresh files, and
-FROM <stage>. It leaves out what other modules do not model yet (a non-root RUN
-appending to a root-owned file; the classic builder's COPY --from digests).
+STOPSIGNAL/ONBUILD/MAINTAINER, RUNs that print variables into fresh files, FROM
+<stage>, and COPY --from an earlier stage or a base image (the classic builder's
+digests of those files name their owners from the daemon host's user database: the
+engine runs on this machine, so the simulator is given this machine's). It leaves out
+what other modules do not model yet (a non-root RUN appending to a root-owned file).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class _Gen:
     def __init__(self, seed: int):
         self.rnd = random.Random(seed)
         self.runs = 0
+        self.stages: list[str] = []  # earlier stages' names
 
     def val(self) -> str:
         return self.rnd.choice(["1", "two", "$A", "${B:-dflt}", "${MODE}x", "'q s'", '"d q"', "a\\ b", "",
@@ -34,7 +37,7 @@ class _Gen:
 
     def instr(self) -> str:
         r = self.rnd
-        k = r.randrange(16)
+        k = r.randrange(17)
         n = r.choice(NAMES)
         if k == 0:
             return f"ARG {n}"
@@ -67,6 +70,13 @@ class _Gen:
                              "HEALTHCHECK NONE"])
         if k == 13:
             return r.choice(["ONBUILD RUN echo trig", "MAINTAINER someone"])
+        if k == 15:
+            sources = [("dsim/configured:1", "/srv/app"), ("dsim/configured:1", "/srv/app/owned-by-app.txt"),
+                       ("dsim/app-user:1", "/home/app"), ("dsim/busybox:1.35", "/etc/passwd")]
+            sources += [(st, p) for st in self.stages for p in ("/tmp", "/etc/group", "/home")]
+            ref, src = r.choice(sources)
+            chown = r.choice(["", "", "--chown=app ", "--chown=1000:nobody "])
+            return f"COPY --from={ref} {chown}{src} /c{r.randrange(3)}/"
         return f"ARG {n}={self.val()} {r.choice(NAMES)}"
 
     def dockerfile(self) -> tuple[str, dict]:
@@ -79,6 +89,7 @@ class _Gen:
             names.append(f"s{s}")
             lines.append(f"FROM {base} AS s{s}")
             lines += [self.instr() for _ in range(r.randrange(2, 9))]
+            self.stages.append(f"s{s}")
         args = {r.choice(NAMES): r.choice(["ba", "b a", "$A"])} if r.random() < 0.5 else {}
         return "\n".join(lines) + "\n", args
 
@@ -113,7 +124,7 @@ def _differences(rec: dict, res) -> list[str]:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_random_dockerfile_matches_engine(seed, engine, tmp_path):
     from simulator.oracle.baseimage import base_image_paths
-    from simulator.oracle.record import base_layer_ids, record_context
+    from simulator.oracle.record import base_layer_ids, engine_host_names, record_context
 
     text, args = _Gen(seed).dockerfile()
     Path(tmp_path, "Dockerfile").write_text(text)
@@ -122,7 +133,8 @@ def test_random_dockerfile_matches_engine(seed, engine, tmp_path):
         rec = record_context(engine, Path(tmp_path), f"build-diff-{seed}-{builder}", builder,
                              {"build_args": args or None}, [], base_layer_ids())["build"]
         res = build(BuildOptions(context=str(tmp_path), builder=builder, engine="20.10",
-                                 base_images=base_image_paths(), build_args=args))
+                                 base_images=base_image_paths(), build_args=args,
+                                 host_names=engine_host_names(engine)))
         problems += [f"[{builder}] {p}" for p in _differences(rec, res)]
     assert not problems, f"seed {seed}, build args {args}:\n{text}\n" + "\n".join(problems)
 

@@ -62,18 +62,14 @@ def test_copy_case(name, builder, base_layers, tmp_path):
 
 @pytest.mark.parametrize("src,dest", [("/etc/passwd", "/x"), ("/home", "/h"), ("/bin/sh", "/s"),
                                       ("/etc/*", "/e/"), ("/bin/sh", "/bin/")])
-def test_legacy_copy_from_stage_digest(src, dest, base_layers, tmp_path, monkeypatch):
+def test_legacy_copy_from_stage_digest(src, dest, base_layers, tmp_path):
     """A stage source is hashed on the daemon, user and group names looked up on the
     daemon's host: this engine runs on this machine, so its names are ours."""
-    import grp
-    import pwd
-
     from simulator.fs import LayerStack, WorkingFS
-    from simulator.fs import legacyhash
     from simulator.fs.copy import apply_copy
+    from simulator.fs.legacyhash import HostNames
 
-    monkeypatch.setattr(legacyhash, "HOST_USERS", {p.pw_uid: p.pw_name for p in pwd.getpwall()})
-    monkeypatch.setattr(legacyhash, "HOST_GROUPS", {g.gr_gid: g.gr_name for g in grp.getgrall()})
+    names = HostNames.from_files("/etc/passwd", "/etc/group")
     ctx = str(tmp_path / "from")
     df = f"FROM {BASE} AS a\nFROM {BASE}\nCOPY --from=a {src} {dest}\n"
     E.write_context(ctx, {"Dockerfile": df.encode()})
@@ -82,7 +78,8 @@ def test_legacy_copy_from_stage_digest(src, dest, base_layers, tmp_path, monkeyp
     try:
         real = [h["CreatedBy"] for h in E.history(tag) if "#(nop) COPY" in h["CreatedBy"]]
         stack = LayerStack(tuple(base_layers))
-        res = apply_copy(WorkingFS(stack), stack, [src], dest, builder="legacy", from_stage=True)
+        res = apply_copy(WorkingFS(stack), stack, [src], dest, builder="legacy", from_stage=True,
+                         host_names=names)
         assert real == ["/bin/sh -c #(nop) " + res.legacy_history]
     finally:
         E.remove(tag)
