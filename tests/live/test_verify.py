@@ -19,7 +19,7 @@ def ctx(tmp_path):
 
 
 def _stub(monkeypatch, label: str, stdout: str | None):
-    def fake(context_dir, builder, engine_key, build_kwargs, runs, base_images=None, images=None):
+    def fake(context_dir, builder, engine_key, build_kwargs, runs, base_images=None, images=None, host_names=None):
         cfg = {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
                "Cmd": ["echo", "hi"], "Labels": {"k": label}}
         history = [{"created_by": "dsim: static busybox 1.35, applet symlinks, /etc/passwd, /etc/group",
