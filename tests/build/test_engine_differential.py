@@ -3,7 +3,8 @@
 Each Dockerfile comes from a fixed seed (reproducible); the engine's facts are the
 expected values, read live (tests marked `engine`: they skip without an engine and fail
 without one under CI=true). The generator mixes global and stage ARGs, ENV in both
-forms, build args, LABEL/CMD/ENTRYPOINT/SHELL/HEALTHCHECK/EXPOSE/VOLUME/USER/WORKDIR/
+forms, values using every `${}` modifier (`-` `+` `?` with and without `:`, and the
+pattern forms `#` `##` `%` `%%` `/` `//`, which 20.10's builders reject), build args, LABEL/CMD/ENTRYPOINT/SHELL/HEALTHCHECK/EXPOSE/VOLUME/USER/WORKDIR/
 STOPSIGNAL/ONBUILD/MAINTAINER, RUNs that print variables into fresh files, FROM
 <stage>, and COPY --from an earlier stage or a base image (the classic builder's
 digests of those files name their owners from the daemon host's user database: the
@@ -32,6 +33,9 @@ class _Gen:
         self.stages: list[str] = []  # earlier stages' names
 
     def val(self) -> str:
+        if self.rnd.random() < 0.08:  # every modifier (20.10 rejects most: an error to match)
+            return self.rnd.choice(["${A-d}", "${B+s}", "${X:?need X}", "${B?}", "${GREETING#hello}",
+                                    "${A##*/}", "${MODE%e}", "${A%%.*}", "${MODE/a/b}", "${A//x}"])
         return self.rnd.choice(["1", "two", "$A", "${B:-dflt}", "${MODE}x", "'q s'", '"d q"', "a\\ b", "",
                                 "${X:+set}"])
 
