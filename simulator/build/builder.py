@@ -451,13 +451,12 @@ class _Build:
         except BuildError as e:
             raise _Fail(self.r.llb(f"failed to process arguments for platform {raw}: {e.message}"),
                         stage.from_.line) from None
-        parts = value.lower().split("/")
-        if not value or len(parts) > 3 or any(not p for p in parts):
-            raise _Fail(self.r.llb(f"failed to parse platform {value}: \"{value}\": unknown operating system or "
-                                   "architecture: invalid argument"), stage.from_.line)
-        if len(parts) == 1:
-            parts = ["linux", parts[0]] if parts[0] not in ("linux", "windows", "darwin", "freebsd") else [parts[0], "amd64"]
-        return parts[0], parts[1], parts[2] if len(parts) > 2 else ""
+        from simulator.platforms import PlatformError, parse
+
+        try:
+            return parse(value)
+        except PlatformError as e:
+            raise _Fail(self.r.llb(f"failed to parse platform {value}: {e}"), stage.from_.line) from None
 
     def _init_stage(self, stage, base_name: str, stages, done) -> StageState:
         parent = find_stage(stages, base_name, before=stage.index)

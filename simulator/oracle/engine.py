@@ -417,7 +417,13 @@ def unsafe_reasons(text: str, build_args: dict, build_env: dict, is_local,
             if platform:
                 p = _expand(platform, {**env, "BUILDPLATFORM": "linux/amd64",
                                        "TARGETPLATFORM": "linux/amd64"})
-                if p not in ("linux/amd64", "linux/amd64/"):
+                from simulator.platforms import PlatformError, parse
+
+                try:
+                    plat = parse(p)
+                except PlatformError:
+                    plat = None  # containerd's parser rejects it: the build fails before any lookup
+                if plat is not None and plat != ("linux", "amd64", ""):
                     problems.append(f"FROM --platform={platform} would need another platform's image")
             if c.value:
                 check_ref(_expand(c.value[0], env), "FROM")

@@ -21,7 +21,7 @@ import pytest
 
 from simulator.build import BuildOptions, build
 
-NAMES = ["A", "B", "MODE", "GREETING", "PATH", "X"]
+NAMES = ["A", "B", "MODE", "GREETING", "PATH", "X", "TARGETARCH", "BUILDPLATFORM"]  # the last two: automatic
 BASES = ["dsim/busybox:1.35", "dsim/configured:1", "dsim/app-user:1"]
 SEEDS = range(1, 6)  # 59 seeds passed in a wider sweep (1-59), plus 30 with COPY/ADD/proxy args
 
@@ -83,7 +83,8 @@ class _Gen:
             return f"COPY --from={ref} {chown}{src} /c{r.randrange(3)}/"
         return f"ARG {n}={self.val()} {r.choice(NAMES)}"
 
-    def dockerfile(self) -> tuple[str, dict]:
+    def dockerfile(self) -> tuple[str, dict, str | None]:
+        """(Dockerfile text, build args, --target or None)."""
         r = self.rnd
         lines = [r.choice(["ARG BASE=dsim/busybox:1.35", "ARG A=glob", "ARG B", "ARG X=gx"])
                  for _ in range(r.randrange(3))]
@@ -91,11 +92,15 @@ class _Gen:
         for s in range(r.choice([1, 2, 3])):
             base = r.choice(BASES + (["$BASE"] if any("BASE=" in x for x in lines) else []) + names)
             names.append(f"s{s}")
-            lines.append(f"FROM {base} AS s{s}")
+            platform = r.choice(["", "", "", "--platform=$BUILDPLATFORM ", "--platform=linux/amd64 "])
+            lines.append(f"FROM {platform}{base} AS s{s}")
             lines += [self.instr() for _ in range(r.randrange(2, 9))]
             self.stages.append(f"s{s}")
         args = {r.choice(NAMES): r.choice(["ba", "b a", "$A"])} if r.random() < 0.5 else {}
-        return "\n".join(lines) + "\n", args
+        if r.random() < 0.2:  # a predefined proxy arg: usable undeclared, kept out of history
+            args[r.choice(["HTTP_PROXY", "no_proxy"])] = "http://127.0.0.1:9"
+        target = r.choice(names[:-1]) if len(names) > 1 and r.random() < 0.25 else None
+        return "\n".join(lines) + "\n", args, target
 
 
 def _differences(rec: dict, res) -> list[str]:
@@ -130,17 +135,17 @@ def test_random_dockerfile_matches_engine(seed, engine, tmp_path):
     from simulator.oracle.baseimage import base_image_paths
     from simulator.oracle.record import base_layer_ids, engine_host_names, record_context
 
-    text, args = _Gen(seed).dockerfile()
+    text, args, target = _Gen(seed).dockerfile()
     Path(tmp_path, "Dockerfile").write_text(text)
     problems = []
     for builder in ("buildkit", "legacy"):
         rec = record_context(engine, Path(tmp_path), f"build-diff-{seed}-{builder}", builder,
-                             {"build_args": args or None}, [], base_layer_ids())["build"]
+                             {"build_args": args or None, "target": target}, [], base_layer_ids())["build"]
         res = build(BuildOptions(context=str(tmp_path), builder=builder, engine="20.10",
-                                 base_images=base_image_paths(), build_args=args,
+                                 base_images=base_image_paths(), build_args=args, target=target,
                                  host_names=engine_host_names(engine)))
         problems += [f"[{builder}] {p}" for p in _differences(rec, res)]
-    assert not problems, f"seed {seed}, build args {args}:\n{text}\n" + "\n".join(problems)
+    assert not problems, f"seed {seed}, build args {args}, target {target}:\n{text}\n" + "\n".join(problems)
 
 
 # The property test: 150 generated Dockerfiles a run, each built by both builders on the

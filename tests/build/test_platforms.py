@@ -1,0 +1,39 @@
+"""FROM --platform values as containerd's parser reads them (both builders of engine
+20.10). Expected outcomes: probed on engine 20.10.24 with `FROM --platform=V
+dsim/busybox:1.35` and `RUN true`, BuildKit and the classic builder alike (accepted
+values built from the local linux/amd64 image; rejected ones printed these texts after
+"failed to parse platform V: ")."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.platforms import PlatformError, parse
+
+ACCEPTED = ["linux", "Linux", "amd64", "LINUX/AMD64", "x86_64", "linux/x86_64", "linux/amd64/v2"]
+REJECTED = {
+    "": '"" is an invalid component of "": platform specifier component must match '
+        '"^[A-Za-z0-9_-]+$": invalid argument',
+    "linux/": '"" is an invalid component of "linux/": platform specifier component must match '
+              '"^[A-Za-z0-9_-]+$": invalid argument',
+    "linux/amd64/": '"" is an invalid component of "linux/amd64/": platform specifier component must '
+                    'match "^[A-Za-z0-9_-]+$": invalid argument',
+    "$A": '"$A" is an invalid component of "$A": platform specifier component must match '
+          '"^[A-Za-z0-9_-]+$": invalid argument',
+    "foo": '"foo": unknown operating system or architecture: invalid argument',
+    "a/b/c/d": '"a/b/c/d": cannot parse platform specifier: invalid argument',
+    "*": '"*": wildcards not yet supported: invalid argument',
+}
+
+
+@pytest.mark.parametrize("value", ACCEPTED)
+def test_accepted_forms_name_this_machine(value):
+    os_, arch, _ = parse(value)
+    assert (os_, arch) == ("linux", "amd64")
+
+
+@pytest.mark.parametrize("value,message", sorted(REJECTED.items()))
+def test_rejected_forms_have_containerds_text(value, message):
+    with pytest.raises(PlatformError) as err:
+        parse(value)
+    assert str(err.value) == message
