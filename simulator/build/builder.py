@@ -214,6 +214,13 @@ class _Build:
     # ------------------------------------------------------------------------------------
     def run(self) -> BuildResult:
         opts, r = self.opts, self.r
+        if opts.platform:  # the daemon's API reads --platform before either builder starts
+            from simulator.platforms import PlatformError, parse
+
+            try:
+                parse(opts.platform)
+            except PlatformError as e:
+                return BuildResult(None, f"Error response from daemon: {e}")
         if not self.parsed.nodes:
             return BuildResult(None, r.daemon("the Dockerfile cannot be empty") if not self.legacy
                                else "Error response from daemon: the Dockerfile cannot be empty")

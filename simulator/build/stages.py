@@ -13,17 +13,16 @@ DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 def platform_args(platform: str | None, frontend) -> dict[str, str]:
     """BuildKit's automatic platform ARGs (dockerfile2llb/platform.go getPlatformArgs)."""
+    from simulator.platforms import PlatformError, fmt, parse
+
     build_os, build_arch, build_var = "linux", "amd64", ""
-    target = platform or "linux/amd64"
-    parts = target.split("/")
-    t_os = parts[0] if parts else "linux"
-    t_arch = parts[1] if len(parts) > 1 else "amd64"
-    t_var = parts[2] if len(parts) > 2 else ""
-    if t_arch == "arm64" and not t_var and len(parts) == 2:
-        t_var = ""
+    try:
+        t_os, t_arch, t_var = parse(platform) if platform else ("linux", "amd64", "")
+    except PlatformError:  # the daemon refuses such a --platform before the build
+        t_os, t_arch, t_var = "linux", "amd64", ""
     out = {
         "BUILDPLATFORM": "linux/amd64", "BUILDOS": build_os, "BUILDARCH": build_arch, "BUILDVARIANT": build_var,
-        "TARGETPLATFORM": "/".join(p for p in (t_os, t_arch, t_var) if p), "TARGETOS": t_os,
+        "TARGETPLATFORM": fmt((t_os, t_arch, t_var)), "TARGETOS": t_os,
         "TARGETARCH": t_arch, "TARGETVARIANT": t_var,
     }
     if tuple(frontend) >= (1, 10):

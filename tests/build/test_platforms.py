@@ -37,3 +37,40 @@ def test_rejected_forms_have_containerds_text(value, message):
     with pytest.raises(PlatformError) as err:
         parse(value)
     assert str(err.value) == message
+
+
+PROBE = ('FROM dsim/busybox:1.35\nARG TARGETPLATFORM\nARG TARGETARCH\nARG TARGETOS\nARG TARGETVARIANT\n'
+         'RUN echo "[$TARGETPLATFORM] [$TARGETOS] [$TARGETARCH] [$TARGETVARIANT]" > /o\nCMD ["cat", "/o"]\n')
+#: `docker build --platform V` of PROBE, then `docker run`: engine 20.10.24, both builders
+#: (the classic builder has no automatic TARGET* args: "[] [] [] []").
+CLI_PLATFORM = {
+    "amd64": "[linux/amd64] [linux] [amd64] []\n",
+    "linux": "[linux/amd64] [linux] [amd64] []\n",
+    "LINUX/X86_64": "[linux/amd64] [linux] [amd64] []\n",
+    "linux/amd64/v2": "[linux/amd64/v2] [linux] [amd64] [v2]\n",
+}
+CLI_REJECTED = {
+    "foo": 'Error response from daemon: "foo": unknown operating system or architecture: invalid argument',
+    "linux/amd64/": 'Error response from daemon: "" is an invalid component of "linux/amd64/": platform '
+                    'specifier component must match "^[A-Za-z0-9_-]+$": invalid argument',
+}
+
+
+@pytest.mark.parametrize("builder", ["buildkit", "legacy"])
+@pytest.mark.parametrize("value", sorted(CLI_PLATFORM))
+def test_cli_platform_is_normalised_in_the_target_args(value, builder, base_images):
+    from simulator import api
+
+    if "dsim/busybox:1.35" not in base_images:
+        pytest.skip("no static busybox here to make the dsim base image")
+    out = api.run_json(None, dockerfile_text=PROBE, builder=builder, engine="20.10", platform=value)
+    assert out["stdout"] == (CLI_PLATFORM[value] if builder == "buildkit" else "[] [] [] []\n")
+
+
+@pytest.mark.parametrize("builder", ["buildkit", "legacy"])
+@pytest.mark.parametrize("value", sorted(CLI_REJECTED))
+def test_cli_platform_the_daemon_rejects(value, builder):
+    from simulator import api
+
+    res = api.build(None, dockerfile_text=PROBE, builder=builder, engine="20.10", platform=value)
+    assert not res.ok and res.error == CLI_REJECTED[value]
