@@ -321,6 +321,8 @@ class _Build:
             if name == "":
                 raise _Fail(r.llb(f"base name ({st.base_name}) should not be blank"), st.from_.line)
             base_names[st.index] = name
+            if not self.legacy:  # BuildKit reads every stage's --platform here, used or not
+                self._stage_platform(st)
         # target
         if opts.target:
             target = find_stage(stages, opts.target)
@@ -466,6 +468,7 @@ class _Build:
             raise _Fail(self.r.llb(f"failed to parse platform {value}: {e}"), stage.from_.line) from None
 
     def _init_stage(self, stage, base_name: str, stages, done) -> StageState:
+        plat = self._stage_platform(stage)  # read first, whether the base is a stage or an image
         parent = find_stage(stages, base_name, before=stage.index)
         if parent is not None and parent.index in done:
             p = done[parent.index]
@@ -487,7 +490,6 @@ class _Build:
                 if err:
                     raise _Fail(err, stage.from_.line)
             img = self.resolver.resolve(base_name)
-            plat = self._stage_platform(stage)
             if plat is not None and base_name != "scratch" and img.known and \
                     (plat[0], plat[1]) != (img.os, img.architecture):
                 # a local image of another platform: the engine would look for the requested
