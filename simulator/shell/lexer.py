@@ -33,6 +33,7 @@ class Token:
     kind: str  # "word" | "op" | "newline" | "eof" | "io_number"
     value: object  # Word for words, the operator text, the fd number
     line: int = 1
+    raw: str = ""  # a word's source text (line continuations taken out)
 
 
 @attrs.define
@@ -101,8 +102,9 @@ class Scanner:
         if m:
             self._advance(len(m.group()))
             return Token("io_number", int(m.group()), line)
+        start = self.pos
         word = self.read_word()
-        return Token("word", word, line)
+        return Token("word", word, line, self.text[start:self.pos].replace("\\\n", ""))
 
     # ---- words ----------------------------------------------------------------
     def read_word(self, stop: str = METACHARS) -> Word:

@@ -77,6 +77,34 @@ def _word_text(word: Word) -> str:
     return "".join(out)
 
 
+def _quote_removed(raw: str) -> str:
+    """A here-document delimiter: its word's source with quoting removed, nothing
+    expanded (`<<$x` ends at a line `$x`, `<<'E'` and `<<\\E` at `E`)."""
+    out, i = [], 0
+    while i < len(raw):
+        c = raw[i]
+        if c == "'":
+            end = raw.find("'", i + 1)
+            end = len(raw) if end < 0 else end
+            out.append(raw[i + 1:end])
+            i = end + 1
+        elif c == '"':
+            i += 1
+            while i < len(raw) and raw[i] != '"':
+                if raw[i] == "\\" and i + 1 < len(raw) and raw[i + 1] in '$`"\\':
+                    i += 1
+                out.append(raw[i])
+                i += 1
+            i += 1
+        elif c == "\\" and i + 1 < len(raw):
+            out.append(raw[i + 1])
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
 class _Parser:
     def __init__(self, scanner: Scanner):
         self.s = scanner
@@ -249,8 +277,7 @@ class _Parser:
                                    else "unexpected end of file")
         word = target.value
         if op in ("<<", "<<-"):
-            delim = "".join(p.text if isinstance(p, Lit) else "".join(
-                q.text for q in p.parts if isinstance(q, Lit)) for p in word.parts)
+            delim = _quote_removed(target.raw)
             body = HeredocBody(quoted=word.is_quoted(), strip_tabs=(op == "<<-"))
             self.s.add_heredoc(delim, body)
             return Redirect(fd, op, word, body)
