@@ -2,14 +2,20 @@
 
 Each Dockerfile comes from a fixed seed (reproducible); the engine's facts are the
 expected values, read live (tests marked `engine`: they skip without an engine and fail
-without one under CI=true). The generator mixes global and stage ARGs, ENV in both
-forms, values using every `${}` modifier (`-` `+` `?` with and without `:`, and the
-pattern forms `#` `##` `%` `%%` `/` `//`, which 20.10's builders reject), build args, LABEL/CMD/ENTRYPOINT/SHELL/HEALTHCHECK/EXPOSE/VOLUME/USER/WORKDIR/
-STOPSIGNAL/ONBUILD/MAINTAINER, RUNs that print variables into fresh files, FROM
-<stage>, and COPY --from an earlier stage or a base image (the classic builder's
-digests of those files name their owners from the daemon host's user database: the
-engine runs on this machine, so the simulator is given this machine's). It leaves out
-what other modules do not model yet (a non-root RUN appending to a root-owned file).
+without one under CI=true). The generator mixes:
+- global and stage ARGs (the automatic TARGETARCH/BUILDPLATFORM among the names), ENV
+  in both forms, build args (a predefined proxy arg now and then), `--target`;
+- values using every `${}` modifier (`-` `+` `?` with and without `:`, and the pattern
+  forms `#` `##` `%` `%%` `/` `//`, which 20.10's builders reject);
+- LABEL/CMD/ENTRYPOINT/SHELL/HEALTHCHECK/EXPOSE/VOLUME/USER/WORKDIR/STOPSIGNAL/ONBUILD/
+  MAINTAINER, RUNs that print variables into fresh files;
+- FROM an image, a stage, or a base whose ONBUILD triggers fire, with or without
+  `--platform`;
+- COPY --from an earlier stage or a base image (the classic builder's digests of those
+  files name their owners from the daemon host's user database: the engine runs on
+  this machine, so the simulator is given this machine's).
+It leaves out what other modules do not model yet (a non-root RUN appending to a
+root-owned file).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import pytest
 from simulator.build import BuildOptions, build
 
 NAMES = ["A", "B", "MODE", "GREETING", "PATH", "X", "TARGETARCH", "BUILDPLATFORM"]  # the last two: automatic
-BASES = ["dsim/busybox:1.35", "dsim/configured:1", "dsim/app-user:1"]
+BASES = ["dsim/busybox:1.35", "dsim/configured:1", "dsim/app-user:1", "dsim/onbuild:1"]  # the last: ONBUILD triggers fire
 SEEDS = range(1, 6)  # 59 seeds passed in a wider sweep (1-59), plus 30 with COPY/ADD/proxy args
 
 
