@@ -363,6 +363,32 @@ def _expand(word: str, env: dict) -> str:
     return _VAR.sub(sub, word)
 
 
+def _platform_problems(platform: str, globals_env: dict, args: dict, builder: str) -> list[str]:
+    """FROM --platform: refused unless every way of reading it gives linux/amd64 or a value
+    containerd rejects (the build then fails before any lookup). Read with the automatic
+    platform args, every build arg (BuildKit lets them replace the automatic ones) and the
+    global ARGs, both by this module's own expansion and by the simulator's lexer."""
+    from simulator.build.stages import platform_args
+    from simulator.expand import Lexer
+    from simulator.platforms import PlatformError, parse
+
+    env = {**platform_args(None, (1, 2)), **{k: v for k, v in args.items() if v is not None},
+           **globals_env}
+    values = {_expand(platform, env)}
+    try:
+        values.add(Lexer(escape="\\").process_word(platform, env))
+    except Exception:  # noqa: BLE001 - the builder fails to expand it: nothing is looked up
+        pass
+    for value in values:
+        try:
+            plat = parse(value)
+        except PlatformError:
+            continue  # containerd's parser rejects it: the build fails before any lookup
+        if plat != ("linux", "amd64", ""):
+            return [f"FROM --platform={platform} would need another platform's image"]
+    return []
+
+
 def unsafe_reasons(text: str, build_args: dict, build_env: dict, is_local,
                    builder: str = "legacy") -> list[str]:
     """Why building this Dockerfile could reach a registry or URL (empty list: safe).
@@ -380,6 +406,11 @@ def unsafe_reasons(text: str, build_args: dict, build_env: dict, is_local,
     except Exception:
         return []  # the engine fails at parse time, before any image is resolved
     args = {k: (build_env.get(k) if v is None else v) for k, v in build_args.items()}
+    from simulator.build.stages import platform_args
+
+    # what a global ARG's default may read besides earlier globals (BuildKit: the automatic
+    # platform args, which build args replace); more than the builder sees: conservative
+    outer = {**platform_args(None, (1, 2)), **{k: v for k, v in args.items() if v is not None}}
     globals_: dict = {}
     stages: list[str] = []
     problems: list[str] = []
@@ -409,22 +440,14 @@ def unsafe_reasons(text: str, build_args: dict, build_env: dict, is_local,
         if cmd == "ARG" and not seen_from:
             for word in c.value:
                 name, eq, default = word.partition("=")
-                globals_[name] = args.get(name, _expand(default, globals_) if eq else None)
+                seen = {**outer, **{k: v for k, v in globals_.items() if v is not None}}
+                globals_[name] = args.get(name, _expand(default, seen) if eq else None)
         elif cmd == "FROM":
             seen_from = True
             env = {k: v for k, v in globals_.items() if v is not None}
             platform = flag(c, "platform")
             if platform:
-                p = _expand(platform, {**env, "BUILDPLATFORM": "linux/amd64",
-                                       "TARGETPLATFORM": "linux/amd64"})
-                from simulator.platforms import PlatformError, parse
-
-                try:
-                    plat = parse(p)
-                except PlatformError:
-                    plat = None  # containerd's parser rejects it: the build fails before any lookup
-                if plat is not None and plat != ("linux", "amd64", ""):
-                    problems.append(f"FROM --platform={platform} would need another platform's image")
+                problems += _platform_problems(platform, env, args, builder)
             if c.value:
                 check_ref(_expand(c.value[0], env), "FROM")
             if len(c.value) >= 3 and c.value[1].lower() == "as":

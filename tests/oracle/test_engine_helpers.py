@@ -83,6 +83,9 @@ def _unsafe(text, build_args=None, local=("dsim/busybox:1.35",)):
     "ARG B\nFROM ${B:-dsim/busybox:1.35}\n",
     "FROM dsim/busybox:1.35\nCOPY --from=$X /a /b\n",
     "FROM --platform=$BUILDPLATFORM dsim/busybox:1.35\n",
+    "FROM --platform=amd64 dsim/busybox:1.35\n",
+    "ARG E\nFROM --platform=$E dsim/busybox:1.35\n",  # empty: containerd rejects it
+    "FROM --platform=linux/amd64/ dsim/busybox:1.35\n",
 ])
 def test_safe_dockerfiles(text):
     assert _unsafe(text) == []
@@ -95,6 +98,14 @@ def test_safe_dockerfiles(text):
     ("FROM dsim/busybox:1.35\nADD https://example.com/x /x\n", None),
     ("# syntax=docker/dockerfile:1\nFROM dsim/busybox:1.35\n", None),
     ("FROM --platform=linux/arm64 dsim/busybox:1.35\n", None),
+    ("FROM --platform=arm64 dsim/busybox:1.35\n", None),
+    # build args replace the automatic platform args (BuildKit), also in a global's default
+    ("FROM --platform=$BUILDPLATFORM dsim/busybox:1.35\n", {"BUILDPLATFORM": "linux/arm64"}),
+    ("FROM --platform=linux/$TARGETARCH dsim/busybox:1.35\n", {"TARGETARCH": "arm64"}),
+    ("ARG P=$BUILDPLATFORM\nFROM --platform=$P dsim/busybox:1.35\n", {"BUILDPLATFORM": "linux/arm64"}),
+    # modifiers the module's own expansion does not know: the simulator's lexer reads them
+    ("ARG P=arm64\nFROM --platform=${P:?} dsim/busybox:1.35\n", None),
+    ("ARG P=arm64\nFROM --platform=${P?x} dsim/busybox:1.35\n", None),
     ("FROM dsim/busybox:1.35\nRUN --mount=from=golang:1,target=/g true\n", None),
 ])
 def test_unsafe_dockerfiles(text, build_args):
