@@ -15,7 +15,7 @@ _COMPONENT = re.compile(r"[A-Za-z0-9_-]+")
 _COMPONENT_TEXT = "^[A-Za-z0-9_-]+$"
 
 #: Go's GOOS and GOARCH values (what containerd accepts as known).
-KNOWN_OS = frozenset("aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd "
+KNOWN_OS = frozenset("aix android darwin dragonfly freebsd hurd illumos js linux nacl netbsd openbsd "
                      "plan9 solaris windows zos".split())
 KNOWN_ARCH = frozenset("386 amd64 amd64p32 arm armbe arm64 arm64be ppc64 ppc64le mips mipsle mips64 "
                        "mips64le mips64p32 mips64p32le ppc riscv riscv64 s390 s390x sparc sparc64 "
@@ -73,11 +73,21 @@ def parse(specifier: str) -> tuple[str, str, str]:
         raise PlatformError(f'"{specifier}": unknown operating system or architecture: invalid argument')
     if len(parts) == 2:
         arch, variant = _arch(parts[1], "")
+        if arch == "arm" and variant == "v7":
+            variant = ""
         return _os(parts[0]), arch, variant
     if len(parts) == 3:
         arch, variant = _arch(parts[1], parts[2])
+        if arch == "arm64" and variant == "":
+            variant = "v8"
         return _os(parts[0]), arch, variant
     raise PlatformError(f'"{specifier}": cannot parse platform specifier: invalid argument')
+
+
+def normalize(platform: tuple[str, str, str]) -> tuple[str, str, str]:
+    """containerd's platforms.Normalize (BuildKit applies it to --platform): `arm` is
+    `arm/v7` again."""
+    return (_os(platform[0]), *_arch(platform[1], platform[2]))
 
 
 def fmt(platform: tuple[str, str, str]) -> str:

@@ -13,11 +13,11 @@ DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 def platform_args(platform: str | None, frontend) -> dict[str, str]:
     """BuildKit's automatic platform ARGs (dockerfile2llb/platform.go getPlatformArgs)."""
-    from simulator.platforms import PlatformError, fmt, parse
+    from simulator.platforms import PlatformError, fmt, normalize, parse
 
     build_os, build_arch, build_var = "linux", "amd64", ""
     try:
-        t_os, t_arch, t_var = parse(platform) if platform else ("linux", "amd64", "")
+        t_os, t_arch, t_var = normalize(parse(platform)) if platform else ("linux", "amd64", "")
     except PlatformError:  # the daemon refuses such a --platform before the build
         t_os, t_arch, t_var = "linux", "amd64", ""
     out = {

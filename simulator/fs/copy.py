@@ -272,8 +272,9 @@ class _Copy:
         if self.from_stage:
             ids = sorted({i for src, _ in infos if not is_url(src) for i in host_dependent(self.view, src, self.host_names)})
             if ids:
-                warnings = (f"the classic builder's digest {digest} assumes ids {ids} have no name in "
-                            "the daemon host's user database (give it: --host-passwd/--host-group)",)
+                where = ("the daemon host's user database (give it: --host-passwd/--host-group)"
+                         if self.host_names == ROOT_ONLY else "the given user database")
+                warnings = (f"the classic builder's digest {digest} assumes ids {ids} have no name in {where}",)
         if any(is_url(src) for src, _ in infos):
             # a download's digest covers its content and Last-Modified time: unknowable
             return CopyResult(tuple(self.copied), unknown_reason=self.unknown, warnings=warnings)

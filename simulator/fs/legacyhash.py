@@ -27,12 +27,11 @@ class HostNames:
 
     @classmethod
     def from_files(cls, passwd: str | None = None, group: str | None = None) -> "HostNames":
-        """Read `/etc/passwd`- and `/etc/group`-format files (first entry of an id wins,
-        as getpwuid's lookup of the files database does); a file not given keeps only root."""
+        """Read `/etc/passwd`- and `/etc/group`-format files as Go's os/user does without
+        cgo (what dockerd's lookups read); a file not given keeps only root."""
         base = cls()
-        return cls(_read_db(passwd, 2) if passwd else base.users,
-                   _read_db(group, 2) if group else base.groups)
-
+        return cls(_read_db(passwd, 6, 7) if passwd else base.users,
+                   _read_db(group, 3, 4) if group else base.groups)
 
     @classmethod
     def from_json(cls, data: Mapping) -> "HostNames":
@@ -44,19 +43,32 @@ class HostNames:
 ROOT_ONLY = HostNames()
 
 
-def _read_db(path: str, id_field: int) -> dict[int, str]:
+def _read_db(path: str, min_colons: int, fields: int) -> dict[int, str]:
+    """{id: name} from a colon file, by Go's os/user rules (lookup_unix.go): leading
+    blanks and `#` lines skipped; a line needs `min_colons` colons; NAME not empty and not
+    starting with + or -; the id field (the third) matched as the decimal text of the id,
+    and the numeric fields must parse (passwd: uid and gid); the first line for an id wins."""
     out: dict[int, str] = {}
-    with open(path, encoding="utf-8", errors="surrogateescape") as f:
-        for line in f:
-            parts = line.rstrip("\n").split(":")
-            if len(parts) <= id_field or not parts[0] or parts[0].startswith(("#", "+", "-")):
+    with open(path, "rb") as f:
+        for raw in f:
+            line = raw.decode("utf-8", "surrogateescape").lstrip(" \t\r\n\v\f").rstrip("\n")
+            if not line or line.startswith("#") or line.count(":") < min_colons:
                 continue
-            try:
-                num = int(parts[id_field])
-            except ValueError:
+            parts = line.split(":", fields - 1)
+            name, num = parts[0], parts[2]
+            if not name or name[0] in "+-" or not _go_atoi(num):
                 continue
-            out.setdefault(num, parts[0])
+            if fields == 7 and not _go_atoi(parts[3]):
+                continue
+            if num.isdigit() and num.isascii() and str(int(num)) == num:
+                out.setdefault(int(num), name)
     return out
+
+
+def _go_atoi(text: str) -> bool:
+    """Whether Go's strconv.Atoi accepts `text` (an optional sign, then ASCII digits)."""
+    body = text[1:] if text[:1] in "+-" else text
+    return body.isascii() and body.isdigit()
 
 
 def _names(e, lazy: bool, names: HostNames) -> tuple[str, str]:

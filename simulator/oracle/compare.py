@@ -223,7 +223,8 @@ def _parent_images(case: Case, builder: str, engine_key: str) -> dict:
     kwargs["build_env"] = dict(parent.build_env)
     with context_copy(parent) as ctx:
         result = _api().build(str(ctx), builder=builder, engine=engine_key,
-                              base_images=base_image_paths(), **kwargs)
+                              base_images=base_image_paths(), host_names=case.host_names(engine_key, builder),
+                              **kwargs)
     if not getattr(result, "ok", False) or getattr(result, "image", None) is None:
         raise CaseError(f"{case.name}: the simulator could not build parent {parent.name}: "
                         f"{getattr(result, 'error', None)}")

@@ -100,20 +100,27 @@ def uses_from(dockerfile_text: str) -> bool:
     return re.search(r"--from\b", dockerfile_text, re.IGNORECASE) is not None
 
 
-def daemon_host_names() -> dict:
-    """This machine's users and groups by id (first entry of an id wins, as a lookup by id
-    does). The recorder's engine runs here, so these are the daemon host's names."""
-    import grp
-    import pwd
+def _reads_other_images(case: Case, corpus: Path = CORPUS) -> bool:
+    """Whether the case's Dockerfile, or its parent case's (whose rows the image keeps),
+    copies from another stage or image."""
+    for c in (case, find_case(case.spec["parent"], corpus) if case.spec.get("parent") else None):
+        if c is None:
+            continue
+        df = c.path / (c.dockerfile or "Dockerfile")
+        if df.is_file() and uses_from(df.read_text(errors="replace")):
+            return True
+    return False
 
-    users: dict[str, str] = {}
-    groups: dict[str, str] = {}
-    for p in pwd.getpwall():
-        users.setdefault(str(p.pw_uid), p.pw_name)
-    for g in grp.getgrall():
-        groups.setdefault(str(g.gr_gid), g.gr_name)
-    return {"users": dict(sorted(users.items(), key=lambda kv: int(kv[0]))),
-            "groups": dict(sorted(groups.items(), key=lambda kv: int(kv[0])))}
+
+def daemon_host_names() -> dict:
+    """This machine's users and groups by id, read from /etc/passwd and /etc/group as
+    dockerd's Go lookups read them (HostNames.from_files). The recorder's engine runs
+    here, so these are the daemon host's names."""
+    from simulator.fs.legacyhash import HostNames
+
+    names = HostNames.from_files("/etc/passwd", "/etc/group")
+    return {"users": {str(k): v for k, v in sorted(names.users.items())},
+            "groups": {str(k): v for k, v in sorted(names.groups.items())}}
 
 
 def engine_host_names(engine: Engine):
@@ -240,9 +247,7 @@ def record_case(engine: Engine, case: Case, builder: str, base_ids: set[str],
         with context_copy(case) as ctx:
             data = record_context(engine, ctx, _tag(case, builder), builder, case.build_kwargs(),
                                   case.runs, base_ids)
-            df = ctx / (case.dockerfile or "Dockerfile")
-            if builder == "legacy" and data["build"]["ok"] and engine.local and df.is_file() \
-                    and uses_from(df.read_text(errors="replace")):
+            if builder == "legacy" and data["build"]["ok"] and engine.local and _reads_other_images(case, corpus):
                 data["daemon_host"] = daemon_host_names()
             return data
     finally:

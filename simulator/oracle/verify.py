@@ -28,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--base-image", action="append", default=[], metavar="REF=PATH",
                     help="extra base image tarball for the simulator (must also be loaded)")
     ap.add_argument("--platform")
+    ap.add_argument("--host-passwd", metavar="FILE",
+                    help="the daemon host's /etc/passwd (default: this machine's when the engine runs here)")
+    ap.add_argument("--host-group", metavar="FILE", help="the daemon host's /etc/group (likewise)")
     ap.add_argument("--entrypoint")
     ap.add_argument("-e", "--env", action="append", default=[], metavar="K=V")
     ap.add_argument("-u", "--user")
@@ -97,6 +100,16 @@ def main(argv: list[str]) -> int:
               "build_env": build_env or None, "target": opts.target}
     if opts.dockerfile:  # like docker's -f: relative to the current directory
         kwargs["dockerfile"] = os.path.relpath(os.path.abspath(opts.dockerfile), context.resolve())
+    for flag, path in (("--host-passwd", opts.host_passwd), ("--host-group", opts.host_group)):
+        if path is not None and not os.path.isfile(path):
+            print(f"verify: {flag}: {path}: no such file", file=sys.stderr)
+            return 2
+    if opts.host_passwd or opts.host_group:
+        from simulator.fs.legacyhash import HostNames
+
+        names = HostNames.from_files(opts.host_passwd, opts.host_group)
+    else:
+        names = engine_host_names(engine)
     builders = BUILDERS if opts.builder == "both" else (opts.builder,)
     differing = 0
     for builder in builders:
@@ -108,7 +121,7 @@ def main(argv: list[str]) -> int:
             return 2
         try:
             build, results = simulate(context.resolve(), builder, engine.key, kwargs, runs, base_images,
-                                      host_names=engine_host_names(engine))
+                                      host_names=names)
         except ImportError as exc:
             print(f"verify: the simulator API is not importable: {exc}", file=sys.stderr)
             return 2

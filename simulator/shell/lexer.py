@@ -33,7 +33,7 @@ class Token:
     kind: str  # "word" | "op" | "newline" | "eof" | "io_number"
     value: object  # Word for words, the operator text, the fd number
     line: int = 1
-    raw: str = ""  # a word's source text (line continuations taken out)
+    raw: str = ""  # a word's source text
 
 
 @attrs.define
@@ -104,7 +104,7 @@ class Scanner:
             return Token("io_number", int(m.group()), line)
         start = self.pos
         word = self.read_word()
-        return Token("word", word, line, self.text[start:self.pos].replace("\\\n", ""))
+        return Token("word", word, line, self.text[start:self.pos])
 
     # ---- words ----------------------------------------------------------------
     def read_word(self, stop: str = METACHARS) -> Word:

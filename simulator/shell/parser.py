@@ -78,8 +78,8 @@ def _word_text(word: Word) -> str:
 
 
 def _quote_removed(raw: str) -> str:
-    """A here-document delimiter: its word's source with quoting removed, nothing
-    expanded (`<<$x` ends at a line `$x`, `<<'E'` and `<<\\E` at `E`)."""
+    """A here-document delimiter: its word's source with quoting and line continuations
+    removed (a backslash-newline inside single quotes stays), nothing expanded (`<<$x` ends at a line `$x`, `<<'E'` and `<<\\E` at `E`)."""
     out, i = [], 0
     while i < len(raw):
         c = raw[i]
@@ -91,13 +91,17 @@ def _quote_removed(raw: str) -> str:
         elif c == '"':
             i += 1
             while i < len(raw) and raw[i] != '"':
+                if raw[i] == "\\" and raw[i + 1:i + 2] == "\n":
+                    i += 2  # a line continuation
+                    continue
                 if raw[i] == "\\" and i + 1 < len(raw) and raw[i + 1] in '$`"\\':
                     i += 1
                 out.append(raw[i])
                 i += 1
             i += 1
         elif c == "\\" and i + 1 < len(raw):
-            out.append(raw[i + 1])
+            if raw[i + 1] != "\n":  # a backslash-newline is a line continuation
+                out.append(raw[i + 1])
             i += 2
         else:
             out.append(c)

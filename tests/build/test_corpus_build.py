@@ -49,17 +49,18 @@ def base_images():
     return base_image_paths()
 
 
-def _simulate(case, builder, base_images):
+def _simulate(case, builder, base_images, host_names=None):
+    host_names = host_names or case.host_names(ENGINE, builder)
     images = {}
     if case.spec.get("parent"):  # ONBUILD: the parent case is built first and tagged
-        parent = _simulate(find_case(case.spec["parent"]), builder, base_images)
+        parent = _simulate(find_case(case.spec["parent"]), builder, base_images, host_names)
         assert parent.ok, f"parent {case.spec['parent']} failed: {parent.error}"
         images[case.spec["parent_tag"]] = parent.image
     with context_copy(case) as ctx:
         return build(BuildOptions(context=str(ctx), dockerfile=case.dockerfile, build_args=case.build_args,
                                   build_env=case.build_env, target=case.target, builder=builder,
                                   engine=ENGINE, base_images=base_images, images=images,
-                                  host_names=case.host_names(ENGINE, builder)))
+                                  host_names=host_names))
 
 
 @pytest.mark.parametrize("case,builder", _cases())

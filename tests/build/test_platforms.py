@@ -74,3 +74,34 @@ def test_cli_platform_the_daemon_rejects(value, builder):
 
     res = api.build(None, dockerfile_text=PROBE, builder=builder, engine="20.10", platform=value)
     assert not res.ok and res.error == CLI_REJECTED[value]
+
+
+#: Not buildable here (no arm images, no registry): expected values from containerd's
+#: platforms.Parse and Normalize as moby v20.10.24 vendors them (parse: a two-part `arm`
+#: drops v7, a three-part `arm64` gets v8; Normalize, which BuildKit applies to
+#: --platform, puts arm's v7 back and drops arm64's v8).
+SOURCE_ONLY = [
+    ("arm", ("linux", "arm", ""), "linux/arm/v7"),
+    ("linux/arm", ("linux", "arm", ""), "linux/arm/v7"),
+    ("linux/arm/7", ("linux", "arm", "v7"), "linux/arm/v7"),
+    ("linux/armhf", ("linux", "arm", ""), "linux/arm/v7"),
+    ("linux/arm64/v8", ("linux", "arm64", "v8"), "linux/arm64"),
+    ("linux/aarch64", ("linux", "arm64", ""), "linux/arm64"),
+    ("i386", ("linux", "386", ""), "linux/386"),
+    ("macos/amd64", ("darwin", "amd64", ""), "darwin/amd64"),
+]
+
+
+@pytest.mark.parametrize("value,parsed,normalised", SOURCE_ONLY)
+def test_arm_and_other_forms_from_containerds_source(value, parsed, normalised):
+    from simulator.build.stages import platform_args
+    from simulator.platforms import fmt, normalize
+
+    assert parse(value) == parsed
+    assert fmt(normalize(parse(value))) == normalised
+    assert platform_args(value, (1, 2))["TARGETPLATFORM"] == normalised
+
+
+def test_ios_is_not_a_known_os_in_this_containerd():
+    with pytest.raises(PlatformError):
+        parse("ios")

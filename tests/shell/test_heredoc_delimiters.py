@@ -24,6 +24,9 @@ CASES = [
     ('cat <<E"N"D\nb\nEND\necho after', "b\nafter\n"),
     ("cat <<${y}\nq\n${y}\necho after", "q\nafter\n"),
     ('cat <<"a\\"b"\nq\na"b\necho after', "q\nafter\n"),
+    # a backslash-newline in the delimiter is a line continuation (unquoted, double quotes)
+    ("cat <<E\\\nND\nx\nEND\necho after", "x\nafter\n"),
+    ('cat <<"E\\\nND"\nx\nEND\necho after', "x\nafter\n"),
 ]
 
 
