@@ -139,13 +139,19 @@ class Engine:
         self.docker = docker
         self.version = version
         self.key = major_minor(version)
+        self._local: bool | None = None
 
     @property
     def local(self) -> bool:
-        """Whether the daemon runs on this machine (a unix socket, not a remote host):
-        then this machine's user database is the daemon host's."""
-        host = os.environ.get("DOCKER_HOST", "")
-        return host == "" or host.startswith("unix://")
+        """Whether the daemon runs on this machine, so that this machine's user database
+        is the daemon host's: it reports this machine's host name (a remote engine, a
+        docker context or a VM-backed socket such as Docker Desktop's does not)."""
+        if self._local is None:
+            import socket
+
+            res = self._docker(["info", "--format", "{{.Name}}"], timeout=30)
+            self._local = res.returncode == 0 and res.stdout.strip() == socket.gethostname()
+        return self._local
 
     @classmethod
     def detect(cls, docker: str = DOCKER, timeout: float = 15) -> "Engine":
