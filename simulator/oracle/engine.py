@@ -192,7 +192,7 @@ class Engine:
     def build(self, context_dir: str | Path, tag: str, *, builder: str = "buildkit",
               dockerfile: str | None = None, build_args: dict | None = None,
               build_env: dict | None = None, target: str | None = None,
-              check_safety: bool = True) -> BuildOutcome:
+              platform: str | None = None, check_safety: bool = True) -> BuildOutcome:
         """`docker build --network none` with the chosen builder; no registry is reached."""
         if builder not in BUILDERS:
             raise ValueError(f"unknown builder {builder!r}")
@@ -200,6 +200,8 @@ class Engine:
         df_path = Path(context_dir) / (dockerfile or "Dockerfile")
         if check_safety:
             self.check_safe(df_path, build_args or {}, build_env or {}, builder)
+            if platform is not None and _platform_problems(platform, {}, {}, builder):
+                raise UnsafeBuild(f"--platform {platform} would need another platform's image")
         args = ["build", "--network", "none", "--no-cache", "-t", tag]
         if builder == "buildkit":
             args += ["--progress", "plain"]
@@ -211,6 +213,8 @@ class Engine:
             args += ["--build-arg", name if value is None else f"{name}={value}"]
         if target:
             args += ["--target", target]
+        if platform is not None:
+            args += ["--platform", platform]
         args.append(".")
         env = _client_env(build_env or {})
         env["DOCKER_BUILDKIT"] = "1" if builder == "buildkit" else "0"

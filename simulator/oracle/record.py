@@ -31,7 +31,7 @@ CORPUS = REPO / "corpus"
 #: legacy `COPY file:<hash>` history strings and `.Size` never depend on the checkout.
 CONTEXT_MTIME = baseimage.EPOCH
 EXCLUDED = ("case.json", "expected")
-CASE_KEYS = {"description", "dockerfile", "build_args", "build_env", "target", "parent",
+CASE_KEYS = {"description", "dockerfile", "build_args", "build_env", "target", "platform", "parent",
              "parent_tag", "runs", "parse_only", "builders"}
 
 
@@ -62,6 +62,11 @@ class Case:
         return self.spec.get("target")
 
     @property
+    def platform(self) -> str | None:
+        """`docker build --platform`, when the case gives one."""
+        return self.spec.get("platform")
+
+    @property
     def parse_only(self) -> bool:
         return bool(self.spec.get("parse_only"))
 
@@ -75,8 +80,11 @@ class Case:
 
     def build_kwargs(self) -> dict:
         """Keyword arguments shared by Engine.build and simulator.api.build_json."""
-        return {"dockerfile": self.dockerfile, "build_args": self.build_args or None,
-                "build_env": self.build_env or None, "target": self.target}
+        out = {"dockerfile": self.dockerfile, "build_args": self.build_args or None,
+               "build_env": self.build_env or None, "target": self.target}
+        if self.platform is not None:
+            out["platform"] = self.platform
+        return out
 
     def expected_path(self, engine_key: str, builder: str) -> Path:
         return self.path / "expected" / f"{engine_key}-{builder}.json"

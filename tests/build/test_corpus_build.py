@@ -58,7 +58,8 @@ def _simulate(case, builder, base_images, host_names=None):
         images[case.spec["parent_tag"]] = parent.image
     with context_copy(case) as ctx:
         return build(BuildOptions(context=str(ctx), dockerfile=case.dockerfile, build_args=case.build_args,
-                                  build_env=case.build_env, target=case.target, builder=builder,
+                                  build_env=case.build_env, target=case.target, platform=case.platform,
+                                  builder=builder,
                                   engine=ENGINE, base_images=base_images, images=images,
                                   host_names=host_names))
 
