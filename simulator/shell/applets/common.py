@@ -35,6 +35,22 @@ def read_path(ctx, name: str) -> str | None:
     return None
 
 
+def open_bytes(ctx, name: str) -> bytes | None:
+    """A file operand's bytes as busybox's open_or_warn reads them, or None after printing
+    `applet: can't open 'NAME': REASON`. A directory raises IsADirectoryError: each
+    applet words that read error its own way."""
+    from .. import perm
+    path = ctx.path(name)
+    if not perm.allowed(ctx.fs, ctx.user, path, "r"):
+        ctx.error(f"can't open '{name}': Permission denied")
+        return None
+    try:
+        return ctx.fs.read(path)
+    except FileNotFoundError:
+        ctx.error(f"can't open '{name}': No such file or directory")
+    return None
+
+
 def read_input(ctx, name: str) -> str | None:
     return ctx.stdin_text() if name == "-" else read_path(ctx, name)
 

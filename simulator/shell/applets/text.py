@@ -198,18 +198,12 @@ def cat(ctx: Ctx) -> int:
         if f == "-":
             ctx.out(ctx.stdin_text())
             continue
-        if not perm.allowed(ctx.fs, ctx.user, ctx.path(f), "r"):
-            ctx.error(f"can't open '{f}': Permission denied")
-            status = 1
-            continue
         try:
-            data = ctx.fs.read(ctx.path(f))
-        except FileNotFoundError:
-            ctx.error(f"can't open '{f}': No such file or directory")
-            status = 1
-            continue
+            data = common.open_bytes(ctx, f)
         except IsADirectoryError:
             ctx.error("read error: Is a directory")
+            data = None
+        if data is None:
             status = 1
             continue
         ctx.out(decode(data))

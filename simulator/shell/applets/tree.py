@@ -359,14 +359,8 @@ def zcat(ctx: Ctx) -> int:
     for f in ctx.args[1:] or ["-"]:
         if f == "-":
             raise common.NotModelled("zcat of standard input")
-        if not perm.allowed(ctx.fs, ctx.user, ctx.path(f), "r"):
-            ctx.error(f"can't open '{f}': Permission denied")
-            status = 1
-            continue
-        try:
-            data = ctx.fs.read(ctx.path(f))
-        except FileNotFoundError:
-            ctx.error(f"can't open '{f}': No such file or directory")
+        data = common.open_bytes(ctx, f)
+        if data is None:
             status = 1
             continue
         try:
