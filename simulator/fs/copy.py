@@ -106,9 +106,8 @@ def apply_copy(fs: WorkingFS, source, srcs: list[str], dest: str, *, workdir: st
         # (reference: COPY --link).
         target_fs = WorkingFS()
         target_fs.size_builder = builder
-    op = _Copy(target_fs, _source_view(source, builder), builder, is_add, cmd, from_stage)
-    op.headerless = getattr(source, "implied", frozenset()) if builder == "legacy" else frozenset()
-    op.host_names = host_names
+    headerless = getattr(source, "implied", frozenset()) if builder == "legacy" else frozenset()
+    op = _Copy(target_fs, _source_view(source, builder), builder, is_add, cmd, from_stage, headerless, host_names)
     if target_fs is not fs and chown:
         op.chown_fs = fs  # --chown names still resolve in the destination's /etc/passwd
     try:
@@ -128,15 +127,15 @@ def apply_copy(fs: WorkingFS, source, srcs: list[str], dest: str, *, workdir: st
 
 class _Copy:
     def __init__(self, fs: WorkingFS, view: WorkingFS, builder: str, is_add: bool, cmd: str,
-                 from_stage: bool):
+                 from_stage: bool, headerless: frozenset = frozenset(), host_names: HostNames = ROOT_ONLY):
         self.fs = fs
         self.view = view
         self.legacy = builder == "legacy"
         self.is_add = is_add
         self.cmd = cmd
         self.from_stage = from_stage
-        self.headerless: frozenset = frozenset()  # context dirs the classic client's tar has no header for
-        self.host_names = ROOT_ONLY  # the daemon host's user database (classic digests of stage files)
+        self.headerless = headerless  # context dirs the classic client's tar has no header for
+        self.host_names = host_names  # the daemon host's user database (classic digests of stage files)
         self.owner: tuple[int, int] | None = None  # None: keep the source's owner
         self.dir_owner = (0, 0)  # owner of directories the copy creates
         self.mode: int | None = None

@@ -200,7 +200,7 @@ class Engine:
         df_path = Path(context_dir) / (dockerfile or "Dockerfile")
         if check_safety:
             self.check_safe(df_path, build_args or {}, build_env or {}, builder)
-            if platform is not None and _platform_problems(platform, {}, {}, builder):
+            if platform is not None and _foreign_platform(platform):
                 raise UnsafeBuild(f"--platform {platform} would need another platform's image")
         args = ["build", "--network", "none", "--no-cache", "-t", tag]
         if builder == "buildkit":
@@ -373,29 +373,31 @@ def _expand(word: str, env: dict) -> str:
     return _VAR.sub(sub, word)
 
 
-def _platform_problems(platform: str, globals_env: dict, args: dict, builder: str) -> list[str]:
-    """FROM --platform: refused unless every way of reading it gives linux/amd64 or a value
-    containerd rejects (the build then fails before any lookup). Read with the automatic
-    platform args, every build arg (BuildKit lets them replace the automatic ones) and the
-    global ARGs, both by this module's own expansion and by the simulator's lexer."""
-    from simulator.build.stages import platform_args
-    from simulator.expand import Lexer
+def _foreign_platform(value: str) -> bool:
+    """Whether containerd reads `value` as a platform other than linux/amd64 (one it
+    rejects fails the build before any image is looked up)."""
     from simulator.platforms import PlatformError, parse
 
-    env = {**platform_args(None, (1, 2)), **{k: v for k, v in args.items() if v is not None},
-           **globals_env}
+    try:
+        return parse(value) != ("linux", "amd64", "")
+    except PlatformError:
+        return False
+
+
+def _platform_problems(platform: str, env: dict) -> list[str]:
+    """FROM --platform: refused unless every reading of it is linux/amd64 or rejected.
+    `env`: the automatic platform args, every build arg and the global ARGs (more than
+    either builder sees: conservative); read by this module's own expansion and by the
+    simulator's lexer."""
+    from simulator.expand import Lexer
+
     values = {_expand(platform, env)}
     try:
         values.add(Lexer(escape="\\").process_word(platform, env))
     except Exception:  # noqa: BLE001 - the builder fails to expand it: nothing is looked up
         pass
-    for value in values:
-        try:
-            plat = parse(value)
-        except PlatformError:
-            continue  # containerd's parser rejects it: the build fails before any lookup
-        if plat != ("linux", "amd64", ""):
-            return [f"FROM --platform={platform} would need another platform's image"]
+    if any(_foreign_platform(v) for v in values):
+        return [f"FROM --platform={platform} would need another platform's image"]
     return []
 
 
@@ -457,7 +459,7 @@ def unsafe_reasons(text: str, build_args: dict, build_env: dict, is_local,
             env = {k: v for k, v in globals_.items() if v is not None}
             platform = flag(c, "platform")
             if platform:
-                problems += _platform_problems(platform, env, args, builder)
+                problems += _platform_problems(platform, {**outer, **env})
             if c.value:
                 check_ref(_expand(c.value[0], env), "FROM")
             if len(c.value) >= 3 and c.value[1].lower() == "as":

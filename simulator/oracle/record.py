@@ -136,7 +136,7 @@ def engine_host_names(engine: Engine):
     else None (unknown: only root is named)."""
     from simulator.fs.legacyhash import HostNames
 
-    return HostNames.from_json(daemon_host_names()) if engine.local else None
+    return HostNames.from_files("/etc/passwd", "/etc/group") if engine.local else None
 
 
 def load_case(path: Path) -> Case:
